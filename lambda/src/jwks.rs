@@ -1,0 +1,164 @@
+//! The user pool's signing keys: fetched on first use, kept for the life of the process,
+//! and fetched again when a token names a key we have not seen (Cognito rotates keys),
+//! at most once per interval so that garbage `kid`s cannot make us hammer the endpoint.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use jsonwebtoken::DecodingKey;
+use jsonwebtoken::jwk::{AlgorithmParameters, JwkSet, KeyAlgorithm, PublicKeyUse};
+
+use crate::reject::Rejection;
+
+/// How long after a fetch an unknown `kid` is answered from the cache alone.
+pub const DEFAULT_REFETCH_INTERVAL: Duration = Duration::from_secs(30);
+/// How long one fetch of the JWKS may take before the request gets a 503.
+const FETCH_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Why a JWKS document could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum JwksError {
+    #[error("the JWKS could not be fetched from {url}: {reason}")]
+    Fetch { url: String, reason: String },
+    #[error("the JWKS is not a JSON key set: {0}")]
+    Parse(#[from] serde_json::Error),
+}
+
+/// The pool's RS256 signing keys by `kid`.
+#[derive(Debug)]
+pub struct KeyStore {
+    source: Source,
+    cache: RwLock<Cache>,
+    /// Held while fetching, so concurrent requests for an unknown key share one fetch.
+    fetching: tokio::sync::Mutex<()>,
+    refetch_interval: Duration,
+}
+
+#[derive(Debug)]
+enum Source {
+    Http { client: reqwest::Client, url: String },
+    /// Keys given up front (tests, benchmarks); never refetched.
+    Fixed,
+}
+
+#[derive(Debug, Default)]
+struct Cache {
+    keys: HashMap<String, Arc<DecodingKey>>,
+    fetched_at: Option<Instant>,
+}
+
+impl KeyStore {
+    /// Keys fetched from `url` when first needed.
+    pub fn from_url(url: impl Into<String>, refetch_interval: Duration) -> Self {
+        let client = reqwest::Client::builder()
+            .timeout(FETCH_TIMEOUT)
+            .build()
+            .expect("a client with only a timeout set always builds");
+        Self::new(Source::Http { client, url: url.into() }, Cache::default(), refetch_interval)
+    }
+
+    /// Keys from a JWKS document, with nothing to fetch.
+    pub fn from_jwks(jwks_json: &str) -> Result<Self, JwksError> {
+        let keys = parse_jwks(jwks_json.as_bytes())?;
+        Ok(Self::new(Source::Fixed, Cache { keys, fetched_at: Some(Instant::now()) }, Duration::MAX))
+    }
+
+    fn new(source: Source, cache: Cache, refetch_interval: Duration) -> Self {
+        Self { source, cache: RwLock::new(cache), fetching: tokio::sync::Mutex::new(()), refetch_interval }
+    }
+
+    /// The key named `kid`, fetching the JWKS if needed.
+    pub async fn key(&self, kid: &str) -> Result<Arc<DecodingKey>, Rejection> {
+        if let Some(key) = self.cached(kid) {
+            return Ok(key);
+        }
+        let Source::Http { client, url } = &self.source else {
+            return Err(Rejection::UnknownKey);
+        };
+        let _fetching = self.fetching.lock().await;
+        // Another request may have fetched while this one waited for the lock.
+        if let Some(key) = self.cached(kid) {
+            return Ok(key);
+        }
+        let fetched_at = self.cache.read().expect("key cache lock poisoned").fetched_at;
+        if fetched_at.is_some_and(|at| at.elapsed() < self.refetch_interval) {
+            return Err(Rejection::UnknownKey);
+        }
+        let keys = fetch(client, url).await.map_err(|e| {
+            tracing::warn!(error = %e, "jwks fetch failed");
+            Rejection::KeysUnavailable
+        })?;
+        tracing::info!(keys = keys.len(), "jwks fetched");
+        let mut cache = self.cache.write().expect("key cache lock poisoned");
+        *cache = Cache { keys, fetched_at: Some(Instant::now()) };
+        cache.keys.get(kid).cloned().ok_or(Rejection::UnknownKey)
+    }
+
+    fn cached(&self, kid: &str) -> Option<Arc<DecodingKey>> {
+        self.cache.read().expect("key cache lock poisoned").keys.get(kid).cloned()
+    }
+}
+
+async fn fetch(client: &reqwest::Client, url: &str) -> Result<HashMap<String, Arc<DecodingKey>>, JwksError> {
+    let fail = |reason: String| JwksError::Fetch { url: url.to_owned(), reason };
+    let response = client.get(url).send().await.map_err(|e| fail(e.to_string()))?;
+    let status = response.status();
+    if !status.is_success() {
+        return Err(fail(format!("HTTP status {status}")));
+    }
+    let body = response.bytes().await.map_err(|e| fail(e.to_string()))?;
+    parse_jwks(&body)
+}
+
+/// The RS256 signing keys of a JWKS document, by `kid`. Keys for other algorithms or
+/// uses, and keys without a `kid`, can never verify a Cognito token and are left out.
+fn parse_jwks(json: &[u8]) -> Result<HashMap<String, Arc<DecodingKey>>, JwksError> {
+    let set: JwkSet = serde_json::from_slice(json)?;
+    let keys = set
+        .keys
+        .iter()
+        .filter(|jwk| matches!(jwk.algorithm, AlgorithmParameters::RSA(_)))
+        .filter(|jwk| matches!(jwk.common.key_algorithm, None | Some(KeyAlgorithm::RS256)))
+        .filter(|jwk| matches!(jwk.common.public_key_use, None | Some(PublicKeyUse::Signature)))
+        .filter_map(|jwk| {
+            let kid = jwk.common.key_id.clone()?;
+            let key = DecodingKey::from_jwk(jwk).ok()?;
+            Some((kid, Arc::new(key)))
+        })
+        .collect();
+    Ok(keys)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The shape Cognito publishes (values shortened; `n` is not a real modulus).
+    const COGNITO_SHAPED: &str = r#"{"keys":[
+        {"alg":"RS256","e":"AQAB","kid":"abc=","kty":"RSA","n":"sXchDaQebHnPiGvyDOAT4saGEUetSyo9MKLOoWFsueri23bOdgWp4Dy1WlUzewbgBHod5pcM9H95GQRV3JDXboIRROSBigeC5yjU1hGzHHyXss8UDprecbAYxknTcQkhslANGRUZmdTOQ5qTRsLAt6BTYuyvVRdhS8exSZEy_c4gs_7svlJJQ4H9_NxsiIoLwAEk7-Q3UXERGYw_75IDrGA84-lA_-Ct4eTlXHBIY2EaV7t7LjJaynVJCpkv4LKjTTAumiGUIuQhrNhZLuF_RJLqHpM2kgWFLU7-VTdL1VbC2tejvcI2BlMkEpk1BzBZI0KQB0GaDWFLN-aEAw3vRw","use":"sig"},
+        {"alg":"RS256","e":"AQAB","kty":"RSA","n":"sXch","use":"sig"},
+        {"alg":"RS256","e":"AQAB","kid":"enc","kty":"RSA","n":"sXch","use":"enc"},
+        {"kty":"oct","kid":"hmac","k":"c2VjcmV0"}
+    ]}"#;
+
+    #[test]
+    fn keeps_only_rs256_signing_keys_with_a_kid() {
+        let keys = parse_jwks(COGNITO_SHAPED.as_bytes()).unwrap();
+        assert_eq!(keys.keys().collect::<Vec<_>>(), vec!["abc="]);
+    }
+
+    #[test]
+    fn rejects_documents_that_are_not_key_sets() {
+        for bad in ["", "[]", r#"{"keys":7}"#, "<html>"] {
+            assert!(parse_jwks(bad.as_bytes()).is_err(), "{bad}");
+        }
+    }
+
+    #[tokio::test]
+    async fn fixed_keys_answer_unknown_kid_without_fetching() {
+        let store = KeyStore::from_jwks(COGNITO_SHAPED).unwrap();
+        assert!(store.key("abc=").await.is_ok());
+        assert_eq!(store.key("nope").await.unwrap_err(), Rejection::UnknownKey);
+    }
+}

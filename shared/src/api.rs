@@ -1,0 +1,69 @@
+//! The API's response body, exactly as existing clients parse it:
+//! `{"response": {"resultStatus": "SUCCESS", "results": {"email": "..."}}}` or
+//! `{"response": {"resultStatus": "FAILURE", "error": {"code": "...", "message": "..."}}}`.
+
+use serde::{Deserialize, Serialize};
+
+/// The outer object of every API response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Envelope {
+    pub response: Outcome,
+}
+
+/// What the API says happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "resultStatus", rename_all = "UPPERCASE")]
+pub enum Outcome {
+    Success { results: WhoAmI },
+    Failure { error: ErrorBody },
+}
+
+/// The caller's verified identity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WhoAmI {
+    pub email: String,
+}
+
+/// Why the API refused: a stable machine-readable `code` and a sentence for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+}
+
+impl Envelope {
+    pub fn success(email: impl Into<String>) -> Self {
+        Self { response: Outcome::Success { results: WhoAmI { email: email.into() } } }
+    }
+
+    pub fn failure(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { response: Outcome::Failure { error: ErrorBody { code: code.into(), message: message.into() } } }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Captured from the original Python Lambda behind API Gateway (see the seed's README).
+    const SEED_SUCCESS: &str = r#"{"response": {"resultStatus": "SUCCESS", "results": {"email": "lucian@example.com"}}}"#;
+
+    #[test]
+    fn success_round_trips_the_seed_payload() {
+        let parsed: Envelope = serde_json::from_str(SEED_SUCCESS).unwrap();
+        assert_eq!(parsed, Envelope::success("lucian@example.com"));
+        let written = serde_json::to_string(&parsed).unwrap();
+        assert_eq!(written, SEED_SUCCESS.replace(": ", ":").replace(", ", ","));
+    }
+
+    #[test]
+    fn failure_shape() {
+        let written = serde_json::to_value(Envelope::failure("token_expired", "the token has expired")).unwrap();
+        assert_eq!(
+            written,
+            serde_json::json!({"response": {"resultStatus": "FAILURE", "error": {"code": "token_expired", "message": "the token has expired"}}})
+        );
+        let back: Envelope = serde_json::from_value(written).unwrap();
+        assert!(matches!(back.response, Outcome::Failure { ref error } if error.code == "token_expired"));
+    }
+}

@@ -1,0 +1,12 @@
+//! Types every cognito-whoami crate speaks: identifiers parsed once, the API's wire format,
+//! unverified token decoding and Cognito's SECRET_HASH.
+//!
+//! This crate does no I/O and builds for wasm32, so the page, the Lambda, the admin CLI and
+//! the local gateway all use the same definitions instead of copies that drift apart.
+
+pub mod api;
+pub mod ids;
+pub mod secret_hash;
+pub mod token;
+
+pub use ids::{AppClientId, Email, ParseIdError, Region, UserPoolId};
