@@ -146,6 +146,8 @@ fn bearer_token(request: &Request) -> Result<&str, Rejection> {
     let value = value.trim();
     let token = match value.split_once(' ') {
         Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim_start(),
+        // The header's surrounding whitespace is trimmed, so "Bearer " arrives as "Bearer".
+        None if value.eq_ignore_ascii_case("bearer") => "",
         _ => value,
     };
     if token.is_empty() { Err(Rejection::MissingToken) } else { Ok(token) }

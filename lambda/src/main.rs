@@ -1,13 +1,14 @@
 //! The Lambda's entry point: logging, configuration read once, then the runtime loop.
 
 use std::convert::Infallible;
+use std::process::ExitCode;
 
 use lambda_http::{Request, service_fn};
 use tracing_subscriber::EnvFilter;
 use whoami_lambda::{App, Config, init_error};
 
 #[tokio::main]
-async fn main() -> Result<(), lambda_http::Error> {
+async fn main() -> ExitCode {
     let runtime_api = std::env::var("AWS_LAMBDA_RUNTIME_API").ok();
     let filter = EnvFilter::try_from_env("AWS_LAMBDA_LOG_LEVEL")
         .or_else(|_| EnvFilter::try_from_default_env())
@@ -27,13 +28,19 @@ async fn main() -> Result<(), lambda_http::Error> {
             if let Some(api) = &runtime_api {
                 init_error::report(api, &e.to_string()).await;
             }
-            return Err(e.into());
+            return ExitCode::FAILURE;
         }
     };
     tracing::info!(user_pool = %config.user_pool_id, jwks_url = %config.jwks_url, "starting");
 
     // One App for the life of the container; leaking it gives the handler a 'static borrow.
     let app: &'static App = Box::leak(Box::new(App::new(&config)));
-    lambda_http::run(service_fn(move |request: Request| async move { Ok::<_, Infallible>(app.handle(&request).await) }))
-        .await
+    let handler = service_fn(move |request: Request| async move { Ok::<_, Infallible>(app.handle(&request).await) });
+    match lambda_http::run(handler).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "the runtime loop stopped");
+            ExitCode::FAILURE
+        }
+    }
 }

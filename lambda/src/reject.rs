@@ -25,7 +25,7 @@ pub enum Rejection {
     Expired,
     #[error("the token was issued in the future; check the clock of whoever issued it")]
     IssuedInFuture,
-    #[error("the token has no `{0}` claim; send a Cognito ID token")]
+    #[error("the token has no valid `{0}` claim; send a Cognito ID token")]
     MissingClaim(String),
     #[error("the token was issued by another user pool")]
     WrongIssuer,
