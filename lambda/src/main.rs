@@ -4,21 +4,26 @@ use std::convert::Infallible;
 use std::process::ExitCode;
 
 use lambda_http::{Request, service_fn};
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::layer::SubscriberExt as _;
+use tracing_subscriber::util::SubscriberInitExt as _;
 use whoami_lambda::{App, Config, init_error};
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let runtime_api = std::env::var("AWS_LAMBDA_RUNTIME_API").ok();
-    let filter = EnvFilter::try_from_env("AWS_LAMBDA_LOG_LEVEL")
-        .or_else(|_| EnvFilter::try_from_default_env())
-        .unwrap_or_else(|_| EnvFilter::new("info"));
-    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // RUST_LOG takes `info` or `warn,whoami_lambda=debug`; Lambda's own log-level setting
+    // (AWS_LAMBDA_LOG_LEVEL) applies when it is unset.
+    let filter = ["RUST_LOG", "AWS_LAMBDA_LOG_LEVEL"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok()?.to_lowercase().parse::<Targets>().ok())
+        .unwrap_or_else(|| Targets::new().with_default(tracing::Level::INFO));
+    let logs = tracing_subscriber::fmt().with_writer(std::io::stderr);
     // CloudWatch wants one JSON object per line; people at a terminal want text.
     if runtime_api.is_some() {
-        logs.json().flatten_event(true).without_time().with_ansi(false).init();
+        logs.json().flatten_event(true).without_time().with_ansi(false).finish().with(filter).init();
     } else {
-        logs.init();
+        logs.finish().with(filter).init();
     }
 
     let config = match Config::from_vars(|name| std::env::var(name).ok()) {

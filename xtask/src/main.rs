@@ -1,1 +1,67 @@
-fn main() {}
+//! `cargo xtask`: the project's chores as one typed CLI. Every command says what it is
+//! doing, installs what is missing, and fails with the command that failed.
+
+mod cmd;
+mod setup;
+mod test;
+mod web;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(about = "Project chores for cognito-whoami", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Install what building and testing need, skipping what is already there:
+    /// the wasm32 standard library, Trunk and wasm-bindgen-cli.
+    Setup,
+    /// Everything CI checks: setup, rustfmt, clippy (-D warnings), every test, and the
+    /// page's wasm build through Trunk.
+    Test,
+    /// Build the web page into dist/ (release, through Trunk).
+    BuildWeb,
+    /// Run the token fuzzer (nightly and cargo-fuzz, installed if missing).
+    Fuzz {
+        /// How long to fuzz.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let root = project_root();
+    match cli.command {
+        Command::Setup => setup::run().map(drop),
+        Command::Test => test::run(&root),
+        Command::BuildWeb => {
+            let tools = setup::run()?;
+            web::build(&root, &tools).map(drop)
+        }
+        Command::Fuzz { seconds } => test::fuzz(&root, seconds),
+    }
+}
+
+/// Where cargo puts build output for this workspace (honours CARGO_TARGET_DIR).
+fn target_dir(root: &std::path::Path) -> anyhow::Result<PathBuf> {
+    let out = std::process::Command::new("cargo")
+        .args(["metadata", "--format-version", "1", "--no-deps"])
+        .current_dir(root)
+        .output()?;
+    anyhow::ensure!(out.status.success(), "cargo metadata failed: {}", String::from_utf8_lossy(&out.stderr));
+    let metadata: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    let dir = metadata["target_directory"].as_str().ok_or_else(|| anyhow::anyhow!("cargo metadata names no target directory"))?;
+    Ok(PathBuf::from(dir))
+}
+
+/// The workspace root: xtask's manifest directory is one level below it.
+fn project_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives inside the workspace").to_path_buf()
+}

@@ -1,0 +1,167 @@
+//! `cargo xtask setup`: installs what is missing, idempotently, and says what it does.
+//!
+//! The wasm32 standard library comes from rustup where it can be downloaded; where it
+//! cannot (machines that reach only package registries), from Debian's rustc-web and
+//! rust-web-src, building std from source (see ARCHITECTURE.md, "Building the page").
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{Context, bail};
+
+use crate::cmd;
+
+pub const TRUNK_VERSION: &str = "0.21.14";
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+const DEBIAN_RUSTC: &str = "/usr/bin/rustc";
+const DEBIAN_STD_SOURCE: &str = "/usr/lib/rustlib/src/rust/library";
+const DEBIAN_PACKAGES: [&str; 3] = ["rustc-web", "rust-web-src", "lld-22"];
+
+/// How the wasm32 standard library is provided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WasmToolchain {
+    /// rustup's prebuilt `wasm32-unknown-unknown` target.
+    Rustup,
+    /// Debian's rustc, building std from Debian's library source.
+    DebianBuildStd,
+}
+
+impl WasmToolchain {
+    /// Environment for cargo (or Trunk) building for wasm32 with this toolchain. Only the
+    /// wasm build gets it: build-std in a global config would break native builds.
+    pub fn env(self) -> Vec<(&'static str, &'static str)> {
+        match self {
+            WasmToolchain::Rustup => vec![],
+            WasmToolchain::DebianBuildStd => vec![
+                ("RUSTC", DEBIAN_RUSTC),
+                ("RUSTC_BOOTSTRAP", "1"),
+                ("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort"),
+            ],
+        }
+    }
+}
+
+/// What setup found or installed.
+#[derive(Debug, Clone)]
+pub struct Tools {
+    pub wasm: WasmToolchain,
+}
+
+pub fn run() -> anyhow::Result<Tools> {
+    let wasm = wasm_toolchain()?;
+    install_trunk()?;
+    install_wasm_bindgen()?;
+    Ok(Tools { wasm })
+}
+
+fn wasm_toolchain() -> anyhow::Result<WasmToolchain> {
+    // WHOAMI_WASM_TOOLCHAIN=debian forces the fallback, to check it on a machine where
+    // rustup works.
+    let forced = std::env::var("WHOAMI_WASM_TOOLCHAIN").ok();
+    if forced.as_deref() != Some("debian") {
+        let installed = cmd::output(Command::new("rustup").args(["target", "list", "--installed"]));
+        if installed.is_some_and(|list| list.lines().any(|l| l.trim() == WASM_TARGET)) {
+            eprintln!("xtask: wasm32 standard library: rustup target {WASM_TARGET} is installed");
+            return Ok(WasmToolchain::Rustup);
+        }
+        eprintln!("xtask: wasm32 standard library: trying rustup target add {WASM_TARGET}");
+        if Command::new("rustup").args(["target", "add", WASM_TARGET]).status().is_ok_and(|s| s.success()) {
+            return Ok(WasmToolchain::Rustup);
+        }
+        eprintln!("xtask: rustup cannot download the target here; using Debian's rustc-web with build-std");
+    }
+    if !debian_toolchain_present() {
+        install_debian_toolchain()?;
+    }
+    eprintln!("xtask: wasm32 standard library: Debian's rustc-web, std built from rust-web-src");
+    Ok(WasmToolchain::DebianBuildStd)
+}
+
+fn debian_toolchain_present() -> bool {
+    Path::new(DEBIAN_RUSTC).exists()
+        && Path::new(DEBIAN_STD_SOURCE).exists()
+        && cmd::output(Command::new("rust-lld").arg("-flavor").arg("wasm").arg("--version")).is_some()
+}
+
+fn install_debian_toolchain() -> anyhow::Result<()> {
+    if cmd::output(Command::new("id").arg("-u")).is_none_or(|uid| uid.trim() != "0") {
+        bail!(
+            "the wasm32 target is not installed and rustup cannot download it; install Debian's packages \
+             with `sudo apt-get install -y {}` and run this again",
+            DEBIAN_PACKAGES.join(" ")
+        );
+    }
+    cmd::run("updating Debian's package lists", Command::new("apt-get").args(["update", "-q"]))?;
+    cmd::run(
+        &format!("installing {}", DEBIAN_PACKAGES.join(", ")),
+        Command::new("apt-get").args(["install", "-y", "-q", "--no-install-recommends"]).args(DEBIAN_PACKAGES),
+    )?;
+    if !debian_toolchain_present() {
+        bail!("installed {} but {DEBIAN_RUSTC}, {DEBIAN_STD_SOURCE} or rust-lld is still missing", DEBIAN_PACKAGES.join(" "));
+    }
+    Ok(())
+}
+
+fn install_trunk() -> anyhow::Result<()> {
+    let wanted = format!("trunk {TRUNK_VERSION}");
+    if cmd::output(Command::new("trunk").arg("--version")).is_some_and(|v| v.trim() == wanted) {
+        eprintln!("xtask: {wanted} is installed");
+        return Ok(());
+    }
+    cmd::run(
+        &format!("installing {wanted} (about 10 minutes on 2 cores, once)"),
+        Command::new("cargo").args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]),
+    )
+}
+
+fn install_wasm_bindgen() -> anyhow::Result<()> {
+    let version = pinned_wasm_bindgen()?;
+    let wanted = format!("wasm-bindgen {version}");
+    if cmd::output(Command::new("wasm-bindgen").arg("--version")).is_some_and(|v| v.trim() == wanted) {
+        eprintln!("xtask: {wanted} is installed");
+        return Ok(());
+    }
+    // Not --locked: a dependency version in its lock file is missing from the registry.
+    cmd::run(
+        &format!("installing wasm-bindgen-cli {version} (a few minutes, once)"),
+        Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &version, "--force"]),
+    )
+}
+
+/// The exact wasm-bindgen version pinned in the workspace manifest.
+pub fn pinned_wasm_bindgen() -> anyhow::Result<String> {
+    let manifest = include_str!("../../Cargo.toml");
+    pinned_version(manifest, "wasm-bindgen").context("the workspace must pin wasm-bindgen with `=`")
+}
+
+/// The version in a `name = "=X.Y.Z"` line.
+fn pinned_version(manifest: &str, name: &str) -> Option<String> {
+    manifest.lines().find_map(|line| {
+        let (key, value) = line.split_once('=')?;
+        if key.trim() != name {
+            return None;
+        }
+        value.trim().strip_prefix("\"=")?.strip_suffix('"').map(str::to_owned)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_pinned_version() {
+        assert_eq!(pinned_version("a = 1\nwasm-bindgen = \"=0.2.130\"\n", "wasm-bindgen").as_deref(), Some("0.2.130"));
+        assert_eq!(pinned_version("wasm-bindgen = \"0.2\"\n", "wasm-bindgen"), None);
+    }
+
+    #[test]
+    fn trunk_uses_the_pinned_wasm_bindgen() {
+        let trunk_toml = include_str!("../../Trunk.toml");
+        let pinned = pinned_wasm_bindgen().unwrap();
+        assert!(
+            trunk_toml.lines().any(|l| l.replace(' ', "") == format!("wasm_bindgen=\"{pinned}\"")),
+            "Trunk.toml's [tools] wasm_bindgen must be {pinned}"
+        );
+    }
+}

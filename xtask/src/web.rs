@@ -1,0 +1,54 @@
+//! Building the web page with Trunk, and reporting what a visitor downloads.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::Context;
+
+use crate::cmd;
+use crate::setup::Tools;
+
+/// Builds the page into `dist/` and prints each file's size, raw and gzipped.
+pub fn build(root: &Path, tools: &Tools) -> anyhow::Result<PathBuf> {
+    let mut trunk = Command::new("trunk");
+    // --offline: use the wasm-bindgen that setup installed rather than downloading one.
+    trunk.args(["build", "--release", "--offline"]).current_dir(root);
+    // A target directory of its own: the wasm build may use another rustc than the native one.
+    trunk.env("CARGO_TARGET_DIR", crate::target_dir(root)?.join("wasm"));
+    for (name, value) in tools.wasm.env() {
+        trunk.env(name, value);
+    }
+    cmd::run("building the web page (Trunk, release)", &mut trunk)?;
+
+    let dist = root.join("dist");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dist)
+        .with_context(|| format!("Trunk wrote no {}", dist.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.is_file())
+        .collect();
+    files.sort();
+    anyhow::ensure!(
+        files.iter().any(|f| f.extension().is_some_and(|e| e == "wasm")),
+        "Trunk wrote no .wasm file into {}",
+        dist.display()
+    );
+    let (mut raw_total, mut gzip_total) = (0, 0);
+    for file in &files {
+        let bytes = std::fs::read(file)?;
+        let gzipped = gzip_len(&bytes)?;
+        raw_total += bytes.len();
+        gzip_total += gzipped;
+        let name = file.file_name().unwrap_or_default().to_string_lossy();
+        eprintln!("xtask:   {name:<48} {:>8} B  {gzipped:>8} B gzipped", bytes.len());
+    }
+    eprintln!("xtask:   {:<48} {raw_total:>8} B  {gzip_total:>8} B gzipped", "total");
+    Ok(dist)
+}
+
+/// The size of `bytes` after gzip at the best compression level.
+pub fn gzip_len(bytes: &[u8]) -> anyhow::Result<usize> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes)?;
+    Ok(encoder.finish()?.len())
+}
