@@ -48,15 +48,13 @@ async fn main() {
 
 fn report(what: &str, samples: &mut [Duration]) {
     samples.sort();
-    let at = |q: f64| {
-        let index = ((samples.len() as f64 - 1.0) * q).round() as usize;
-        samples[index].as_secs_f64() * 1000.0
-    };
+    // Nearest-rank percentiles: the sample at `percent` of the way through the sorted list.
+    let at = |percent: usize| samples[(samples.len() - 1) * percent / 100].as_secs_f64() * 1000.0;
     println!(
         "{what}: min {:.2} ms, median {:.2} ms, p95 {:.2} ms over {} starts",
-        at(0.0),
-        at(0.5),
-        at(0.95),
+        at(0),
+        at(50),
+        at(95),
         samples.len()
     );
 }

@@ -37,7 +37,10 @@ pub struct KeyStore {
 
 #[derive(Debug)]
 enum Source {
-    Http { client: reqwest::Client, url: String },
+    Http {
+        client: reqwest::Client,
+        url: String,
+    },
     /// Keys given up front (tests, benchmarks); never refetched.
     Fixed,
 }

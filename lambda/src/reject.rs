@@ -84,7 +84,9 @@ impl From<jsonwebtoken::errors::Error> for Rejection {
             ErrorKind::Json(_) | ErrorKind::InvalidClaimFormat(_) => {
                 Rejection::MalformedClaims("a claim has the wrong type for an ID token")
             }
-            ErrorKind::Base64(_) | ErrorKind::Utf8(_) => Rejection::MalformedClaims("a part is not base64url-encoded UTF-8"),
+            ErrorKind::Base64(_) | ErrorKind::Utf8(_) => {
+                Rejection::MalformedClaims("a part is not base64url-encoded UTF-8")
+            }
             // Key-format and provider errors, and anything the library adds later.
             _ => Rejection::MalformedClaims("it could not be decoded"),
         }

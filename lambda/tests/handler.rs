@@ -48,7 +48,10 @@ async fn authorizer_claims_are_checked_for_client_and_token_use() {
         Err("wrong_token_use".into())
     );
     assert_eq!(rest_claims(|c| drop(c.remove("email"))).await, Err("missing_email".into()));
-    assert_eq!(rest_claims(|c| drop(c.insert("email".into(), "not an email".into()))).await, Err("missing_email".into()));
+    assert_eq!(
+        rest_claims(|c| drop(c.insert("email".into(), "not an email".into()))).await,
+        Err("missing_email".into())
+    );
 }
 
 #[tokio::test]

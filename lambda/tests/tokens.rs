@@ -70,7 +70,9 @@ async fn claim_problems() {
         ),
         (
             "wrong issuer",
-            signed(|c| drop(c.insert("iss".into(), json!("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other")))),
+            signed(|c| {
+                drop(c.insert("iss".into(), json!("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other")));
+            }),
             "wrong_issuer",
         ),
         (
@@ -112,7 +114,9 @@ async fn key_and_algorithm_problems() {
         &EncodingKey::from_secret(KEY.public_pem().as_bytes()),
     )
     .unwrap();
-    let unsigned = |alg: &str| format!("{}.{}.", b64(&format!(r#"{{"alg":"{alg}","kid":"test-key-1"}}"#)), b64(&claims.to_string()));
+    let unsigned = |alg: &str| {
+        format!("{}.{}.", b64(&format!(r#"{{"alg":"{alg}","kid":"test-key-1"}}"#)), b64(&claims.to_string()))
+    };
     let cases: Vec<(&str, String, &str)> = vec![
         ("unknown kid", TestKey::generate("rotated-away").sign(&claims), "unknown_key"),
         ("no kid", KEY.sign_with_header(&header_with(Algorithm::RS256, None), &claims), "unknown_key"),
@@ -121,8 +125,16 @@ async fn key_and_algorithm_problems() {
         ("alg None", unsigned("None"), "unsupported_algorithm"),
         ("alg none with a signature", format!("{}c2ln", unsigned("none")), "unsupported_algorithm"),
         ("HS256 signed with the public key", hs256_with_public_key, "unsupported_algorithm"),
-        ("RS512", KEY.sign_with_header(&header_with(Algorithm::RS512, Some(&KEY.kid)), &claims), "unsupported_algorithm"),
-        ("PS256", KEY.sign_with_header(&header_with(Algorithm::PS256, Some(&KEY.kid)), &claims), "unsupported_algorithm"),
+        (
+            "RS512",
+            KEY.sign_with_header(&header_with(Algorithm::RS512, Some(&KEY.kid)), &claims),
+            "unsupported_algorithm",
+        ),
+        (
+            "PS256",
+            KEY.sign_with_header(&header_with(Algorithm::PS256, Some(&KEY.kid)), &claims),
+            "unsupported_algorithm",
+        ),
         ("RS256 with no signature", unsigned("RS256"), "invalid_signature"),
     ];
     for (name, token, code) in cases {
@@ -147,7 +159,11 @@ async fn tampering() {
         ("tampered payload", format!("{}.{forged_payload}.{}", parts[0], parts[2]), "invalid_signature"),
         ("truncated signature", format!("{}.{}.{truncated}", parts[0], parts[1]), "invalid_signature"),
         ("signature not base64url", format!("{}.{}.{}x", parts[0], parts[1], parts[2]), "malformed_token"),
-        ("one signature byte changed", format!("{}.{}.{}", parts[0], parts[1], String::from_utf8(flipped_sig).unwrap()), "invalid_signature"),
+        (
+            "one signature byte changed",
+            format!("{}.{}.{}", parts[0], parts[1], String::from_utf8(flipped_sig).unwrap()),
+            "invalid_signature",
+        ),
         (
             "header swapped for one with another kid",
             format!("{}.{}.{}", b64(r#"{"alg":"RS256","kid":"other"}"#), parts[1], parts[2]),
@@ -169,14 +185,18 @@ async fn malformed_tokens() {
         ("only spaces", b"   ".to_vec(), "missing_token"),
         ("bearer and nothing", b"Bearer ".to_vec(), "missing_token"),
         ("one part", b"abc".to_vec(), "malformed_token"),
-        ("two parts", token.rsplitn(2, '.').nth(1).unwrap().as_bytes().to_vec(), "malformed_token"),
+        ("two parts", token.rsplit_once('.').unwrap().0.as_bytes().to_vec(), "malformed_token"),
         ("four parts", format!("{token}.abc").into_bytes(), "malformed_token"),
         ("bad base64 in header", format!("!!{token}").into_bytes(), "malformed_token"),
         ("header not json", format!("{}.{}.c2ln", b64("hello"), b64("{}")).into_bytes(), "malformed_token"),
         ("header without alg", format!("{}.{}.c2ln", b64(r#"{"kid":"x"}"#), b64("{}")).into_bytes(), "malformed_token"),
         ("payload not json, correctly signed", not_json_payload.into_bytes(), "malformed_token"),
         ("payload an array, correctly signed", array_payload.into_bytes(), "malformed_token"),
-        ("very large", format!("{}.{}.c2ln", b64(r#"{"alg":"RS256","kid":"test-key-1"}"#), "A".repeat(40_000)).into_bytes(), "malformed_token"),
+        (
+            "very large",
+            format!("{}.{}.c2ln", b64(r#"{"alg":"RS256","kid":"test-key-1"}"#), "A".repeat(40_000)).into_bytes(),
+            "malformed_token",
+        ),
         ("non-ascii bytes", "eyJhbGciOiJSUzI1NiJ9.é.c2ln".as_bytes().to_vec(), "malformed_token"),
         ("basic auth", b"Basic dXNlcjpwYXNz".to_vec(), "malformed_token"),
     ];

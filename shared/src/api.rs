@@ -46,7 +46,8 @@ mod tests {
     use super::*;
 
     // Captured from the original Python Lambda behind API Gateway (see the seed's README).
-    const SEED_SUCCESS: &str = r#"{"response": {"resultStatus": "SUCCESS", "results": {"email": "lucian@example.com"}}}"#;
+    const SEED_SUCCESS: &str =
+        r#"{"response": {"resultStatus": "SUCCESS", "results": {"email": "lucian@example.com"}}}"#;
 
     #[test]
     fn success_round_trips_the_seed_payload() {

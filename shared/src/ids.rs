@@ -154,9 +154,8 @@ impl FromStr for Email {
         }
         let well_formed = s.len() <= 320
             && !s.chars().any(|c| c.is_whitespace() || c.is_control())
-            && s.split_once('@').is_some_and(|(local, domain)| {
-                !local.is_empty() && !domain.is_empty() && !domain.contains('@')
-            });
+            && s.split_once('@')
+                .is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty() && !domain.contains('@'));
         if well_formed { Ok(Self(s.to_owned())) } else { Err(ParseIdError::Email(s.to_owned())) }
     }
 }
@@ -198,7 +197,17 @@ mod tests {
             "us-east-1_8c5b0f3c1d2e4a6b9f7e",
             Some(("us-east-1", "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_8c5b0f3c1d2e4a6b9f7e")),
         );
-        for bad in ["", "eu-west-1", "eu-west-1_", "_AbC", "EU-WEST-1_abc", "eu-west_abc", "eu-west-1_a/b", "eu-west-1_a b", "eu-west-x_abc"] {
+        for bad in [
+            "",
+            "eu-west-1",
+            "eu-west-1_",
+            "_AbC",
+            "EU-WEST-1_abc",
+            "eu-west_abc",
+            "eu-west-1_a/b",
+            "eu-west-1_a b",
+            "eu-west-x_abc",
+        ] {
             check_pool(bad, None);
         }
     }

@@ -6,7 +6,8 @@ mod setup;
 mod test;
 mod web;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
@@ -35,29 +36,40 @@ enum Command {
     },
 }
 
-fn main() -> anyhow::Result<()> {
+fn main() -> ExitCode {
     let cli = Cli::parse();
-    let root = project_root();
-    match cli.command {
+    match run(&cli.command, &project_root()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: &Command, root: &Path) -> anyhow::Result<()> {
+    match command {
         Command::Setup => setup::run().map(drop),
-        Command::Test => test::run(&root),
+        Command::Test => test::run(root),
         Command::BuildWeb => {
             let tools = setup::run()?;
-            web::build(&root, &tools).map(drop)
+            web::build(root, &tools).map(drop)
         }
-        Command::Fuzz { seconds } => test::fuzz(&root, seconds),
+        Command::Fuzz { seconds } => test::fuzz(root, *seconds),
     }
 }
 
 /// Where cargo puts build output for this workspace (honours CARGO_TARGET_DIR).
-fn target_dir(root: &std::path::Path) -> anyhow::Result<PathBuf> {
+fn target_dir(root: &Path) -> anyhow::Result<PathBuf> {
     let out = std::process::Command::new("cargo")
         .args(["metadata", "--format-version", "1", "--no-deps"])
         .current_dir(root)
         .output()?;
     anyhow::ensure!(out.status.success(), "cargo metadata failed: {}", String::from_utf8_lossy(&out.stderr));
     let metadata: serde_json::Value = serde_json::from_slice(&out.stdout)?;
-    let dir = metadata["target_directory"].as_str().ok_or_else(|| anyhow::anyhow!("cargo metadata names no target directory"))?;
+    let dir = metadata["target_directory"]
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("cargo metadata names no target directory"))?;
     Ok(PathBuf::from(dir))
 }
 

@@ -32,11 +32,9 @@ impl WasmToolchain {
     pub fn env(self) -> Vec<(&'static str, &'static str)> {
         match self {
             WasmToolchain::Rustup => vec![],
-            WasmToolchain::DebianBuildStd => vec![
-                ("RUSTC", DEBIAN_RUSTC),
-                ("RUSTC_BOOTSTRAP", "1"),
-                ("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort"),
-            ],
+            WasmToolchain::DebianBuildStd => {
+                vec![("RUSTC", DEBIAN_RUSTC), ("RUSTC_BOOTSTRAP", "1"), ("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort")]
+            }
         }
     }
 }
@@ -97,7 +95,10 @@ fn install_debian_toolchain() -> anyhow::Result<()> {
         Command::new("apt-get").args(["install", "-y", "-q", "--no-install-recommends"]).args(DEBIAN_PACKAGES),
     )?;
     if !debian_toolchain_present() {
-        bail!("installed {} but {DEBIAN_RUSTC}, {DEBIAN_STD_SOURCE} or rust-lld is still missing", DEBIAN_PACKAGES.join(" "));
+        bail!(
+            "installed {} but {DEBIAN_RUSTC}, {DEBIAN_STD_SOURCE} or rust-lld is still missing",
+            DEBIAN_PACKAGES.join(" ")
+        );
     }
     Ok(())
 }

@@ -10,7 +10,11 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     cargo(root, "checking formatting", &["fmt", "--all", "--check"])?;
     cargo(root, "running clippy", &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])?;
     // The runtime-protocol test drives the binary that ships, so build it first.
-    cargo(root, "building the Lambda (release)", &["build", "--release", "--locked", "-p", "whoami-lambda", "--bin", "bootstrap"])?;
+    cargo(
+        root,
+        "building the Lambda (release)",
+        &["build", "--release", "--locked", "-p", "whoami-lambda", "--bin", "bootstrap"],
+    )?;
     let bootstrap = crate::target_dir(root)?.join("release").join("bootstrap");
     cmd::run(
         "running every test",

@@ -29,8 +29,24 @@ impl TestKey {
     /// A fresh 2048-bit key, Cognito's size.
     pub fn generate(kid: &str) -> Self {
         let private = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048).expect("RSA key generation");
+        Self::from_private(kid, &private)
+    }
+
+    /// The same key every time for the same `seed`, so fuzzing seeds can hold valid tokens.
+    pub fn seeded(kid: &str, seed: u64) -> Self {
+        use rand::SeedableRng as _;
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let private = rsa::RsaPrivateKey::new(&mut rng, 2048).expect("RSA key generation");
+        Self::from_private(kid, &private)
+    }
+
+    fn from_private(kid: &str, private: &rsa::RsaPrivateKey) -> Self {
         let der = private.to_pkcs1_der().expect("PKCS#1 encoding");
-        Self { kid: kid.to_owned(), encoding: EncodingKey::from_rsa_der(der.as_bytes()), public: private.to_public_key() }
+        Self {
+            kid: kid.to_owned(),
+            encoding: EncodingKey::from_rsa_der(der.as_bytes()),
+            public: private.to_public_key(),
+        }
     }
 
     /// The key as a JWK, shaped like the ones Cognito publishes.
@@ -61,8 +77,8 @@ impl TestKey {
     /// no serializer would write (a payload that is not JSON, say).
     pub fn sign_raw(&self, header_json: &str, payload: &[u8]) -> String {
         let message = format!("{}.{}", URL_SAFE_NO_PAD.encode(header_json), URL_SAFE_NO_PAD.encode(payload));
-        let signature =
-            jsonwebtoken::crypto::sign(message.as_bytes(), &self.encoding, Algorithm::RS256).expect("signing raw bytes");
+        let signature = jsonwebtoken::crypto::sign(message.as_bytes(), &self.encoding, Algorithm::RS256)
+            .expect("signing raw bytes");
         format!("{message}.{signature}")
     }
 

@@ -128,7 +128,11 @@ async fn next_event(State(state): State<Arc<RuntimeState>>) -> Response {
         .into_response()
 }
 
-async fn invocation_response(State(state): State<Arc<RuntimeState>>, Path(id): Path<String>, body: String) -> StatusCode {
+async fn invocation_response(
+    State(state): State<Arc<RuntimeState>>,
+    Path(id): Path<String>,
+    body: String,
+) -> StatusCode {
     let _ = state.replies.send(Reply { request_id: id, kind: "response", body });
     StatusCode::ACCEPTED
 }
