@@ -1,1 +1,27 @@
-fn main() {}
+//! whoami-admin's entry point: parse the command line, load the config, build the clients, run.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use whoami_admin::App;
+use whoami_admin::cli::Cli;
+use whoami_admin::config::Config;
+use whoami_admin::secret::Input;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    // Usage errors exit with 2 here, --help and --version with 0.
+    let cli = Cli::parse();
+    let result = async {
+        let config = Config::load(&cli.config)?;
+        let app = App::new(&cli.aws, &config).await;
+        whoami_admin::run(cli.command, &app, &mut Input::stdin(), &mut std::io::stdout().lock()).await
+    };
+    match result.await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("whoami-admin: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! The AWS settings every command shares, and the one function that turns them into an SDK config.
+
+use aws_config::{BehaviorVersion, SdkConfig};
+use reqwest::Url;
+use whoami_shared::Region;
+
+use crate::config::Config;
+
+/// Where and as whom to reach AWS. Each flag overrides the config file; credentials always
+/// come from the standard chain (environment, profile, SSO, instance role).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct AwsArgs {
+    /// The AWS profile for credentials [default: AWS_PROFILE, else `default`]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// The region, instead of `region` in the config file
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<Region>,
+    /// Cognito's address, instead of `cognito_endpoint` in the config file (a local emulator)
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<Url>,
+}
+
+impl AwsArgs {
+    /// The region to use: the flag, else the config file's.
+    pub fn region<'a>(&'a self, config: &'a Config) -> &'a Region {
+        self.region.as_ref().unwrap_or(&config.region)
+    }
+
+    /// The endpoint override: the flag, else the config file's, else none (Cognito itself).
+    pub fn endpoint<'a>(&'a self, config: &'a Config) -> Option<&'a Url> {
+        self.endpoint_url.as_ref().or(config.cognito_endpoint.as_ref())
+    }
+}
+
+/// The SDK config for these settings: the standard credential chain, the chosen profile,
+/// region and endpoint.
+pub async fn sdk_config(args: &AwsArgs, config: &Config) -> SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(aws_config::Region::new(args.region(config).as_str().to_owned()));
+    if let Some(profile) = &args.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(endpoint) = args.endpoint(config) {
+        // Without the trailing slash `Url` adds, the SDK would request `//`.
+        loader = loader.endpoint_url(endpoint.as_str().trim_end_matches('/'));
+    }
+    loader.load().await
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn config(endpoint: Option<&str>) -> Config {
+        let endpoint = endpoint.map(|e| format!("cognito_endpoint = \"{e}\"\n")).unwrap_or_default();
+        let text = format!(
+            "region = \"eu-west-1\"\nuser_pool_id = \"eu-west-1_AbC\"\napp_client_id = \"abc\"\napi_url = \"https://api.example.com/test\"\n{endpoint}",
+        );
+        Config::parse(Path::new("whoami.toml"), &text).unwrap()
+    }
+
+    #[test]
+    fn flags_override_the_file() {
+        let file = config(Some("http://127.0.0.1:5005"));
+        let none = AwsArgs::default();
+        assert_eq!(none.region(&file).as_str(), "eu-west-1");
+        assert_eq!(none.endpoint(&file).map(Url::as_str), Some("http://127.0.0.1:5005/"));
+        let flags = AwsArgs {
+            profile: None,
+            region: Some("us-east-1".parse().unwrap()),
+            endpoint_url: Some(Url::parse("http://127.0.0.1:9999").unwrap()),
+        };
+        assert_eq!(flags.region(&file).as_str(), "us-east-1");
+        assert_eq!(flags.endpoint(&file).map(Url::as_str), Some("http://127.0.0.1:9999/"));
+        assert_eq!(none.endpoint(&config(None)), None);
+    }
+
+    #[tokio::test]
+    async fn the_sdk_config_carries_region_and_endpoint() {
+        let sdk = sdk_config(&AwsArgs::default(), &config(Some("http://127.0.0.1:5005/"))).await;
+        assert_eq!(sdk.region().map(aws_config::Region::as_ref), Some("eu-west-1"));
+        assert_eq!(sdk.endpoint_url(), Some("http://127.0.0.1:5005"));
+    }
+}

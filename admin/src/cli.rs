@@ -1,0 +1,265 @@
+//! The command line: every command, its flags and its examples.
+
+use std::path::PathBuf;
+
+use clap::{ArgGroup, Parser, Subcommand, ValueEnum};
+use whoami_shared::Email;
+
+use crate::aws::AwsArgs;
+use crate::cognito::Username;
+
+const ABOUT: &str = "Manage the users of a cognito-whoami user pool, sign in from the terminal and call the API";
+
+const EXAMPLES: &str = "\
+Examples:
+  # One-time setup: copy the example config and fill in your pool, app client and API
+  cp whoami.example.toml whoami.toml
+
+  # Create a user with a permanent password, typed at a prompt without echo
+  whoami-admin create-user --email lucian@example.com --password-stdin
+
+  # Sign in and call the API with the ID token
+  whoami-admin call-api --username lucian@example.com
+
+  # Or get the ID token for curl
+  TOKEN=$(whoami-admin login --username lucian@example.com)
+  curl -H \"Authorization: $TOKEN\" https://abc123.execute-api.eu-west-1.amazonaws.com/test
+
+Exit status: 0 success, 1 the operation failed, 2 usage or configuration error.
+Passwords are never flags: they are read from standard input with --password-stdin,
+or prompted for without echo on a terminal.";
+
+/// whoami-admin's command line.
+#[derive(Debug, Parser)]
+#[command(name = "whoami-admin", version, about = ABOUT, after_help = EXAMPLES)]
+pub struct Cli {
+    /// The config file
+    #[arg(long, global = true, env = "WHOAMI_CONFIG", default_value = "whoami.toml", value_name = "PATH")]
+    pub config: PathBuf,
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    CreateUser(CreateUser),
+    Login(Login),
+    SetPassword(SetPassword),
+    DeleteUser(DeleteUser),
+    ListUsers(ListUsers),
+    CallApi(CallApi),
+}
+
+/// Create a user with a verified email address and a password
+#[derive(Debug, clap::Args)]
+#[command(
+    group(ArgGroup::new("initial_password").required(true).args(["password_stdin", "temporary_password_stdin"])),
+    after_help = "\
+Examples:
+  # Permanent password: the user can sign in right away
+  printf '%s\\n' \"$PASSWORD\" | whoami-admin create-user --email lucian@example.com --password-stdin
+
+  # Temporary password: the user chooses a new one at first sign-in
+  whoami-admin create-user --email ana@example.com --temporary-password-stdin --send-invite"
+)]
+#[allow(clippy::struct_excessive_bools, reason = "each is a command-line flag")]
+pub struct CreateUser {
+    /// The user's email address, also their username
+    #[arg(long)]
+    pub email: Email,
+    /// Read a permanent password from standard input (prompted for on a terminal)
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Read a temporary password from standard input; the user must change it at first sign-in
+    #[arg(long)]
+    pub temporary_password_stdin: bool,
+    /// Let Cognito email the user an invitation with their username and password
+    #[arg(long)]
+    pub send_invite: bool,
+    /// Print the summary as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Which token `login` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TokenKind {
+    /// The ID token, what the API expects
+    Id,
+    /// The access token
+    Access,
+    /// The refresh token
+    Refresh,
+}
+
+/// Sign in with a password and print one token (the ID token by default)
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  # Prompted for the password, prints the ID token
+  whoami-admin login --username lucian@example.com
+
+  # In a script, and straight into curl
+  TOKEN=$(printf '%s\\n' \"$PASSWORD\" | whoami-admin login --username lucian@example.com --password-stdin)
+  curl -H \"Authorization: $TOKEN\" \"$API_URL\"
+
+  # First sign-in with a temporary password: current password, then the new one
+  printf '%s\\n%s\\n' \"$TEMPORARY\" \"$NEW\" | whoami-admin login --username ana@example.com --password-stdin --new-password-stdin")]
+pub struct Login {
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
+    /// The token to print
+    #[arg(long, value_enum, default_value_t = TokenKind::Id, conflicts_with = "json")]
+    pub token: TokenKind,
+    /// Print every token, with expiry and type, as one line of JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// How to sign in: the username and where the passwords come from.
+#[derive(Debug, clap::Args)]
+pub struct SignInArgs {
+    /// The username or email address
+    #[arg(long)]
+    pub username: Username,
+    /// Read the password from the first line of standard input (prompted for on a terminal)
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// If Cognito asks for a new password (the user has a temporary one), answer with the next line of standard input
+    #[arg(long)]
+    pub new_password_stdin: bool,
+}
+
+/// Set a user's password, permanent unless --temporary
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  printf '%s\\n' \"$PASSWORD\" | whoami-admin set-password --username lucian@example.com --password-stdin
+
+  # Make the user choose a new password at next sign-in
+  whoami-admin set-password --username lucian@example.com --password-stdin --temporary")]
+pub struct SetPassword {
+    /// The username or email address
+    #[arg(long)]
+    pub username: Username,
+    /// Read the password from standard input (prompted for on a terminal)
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// The user must choose a new password at next sign-in
+    #[arg(long)]
+    pub temporary: bool,
+}
+
+/// Delete a user (asks for confirmation on a terminal unless --yes)
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  whoami-admin delete-user --username lucian@example.com
+  whoami-admin delete-user --username lucian@example.com --yes")]
+pub struct DeleteUser {
+    /// The username or email address
+    #[arg(long)]
+    pub username: Username,
+    /// Do not ask for confirmation (required when standard input is not a terminal)
+    #[arg(long)]
+    pub yes: bool,
+}
+
+/// List every user in the pool: username, email, status, enabled
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  whoami-admin list-users
+  whoami-admin list-users --json | jq -r '.[].email'")]
+pub struct ListUsers {
+    /// Print a JSON array instead of tab-separated lines
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Sign in (or take a token) and call the API with the ID token, printing its JSON answer
+#[derive(Debug, clap::Args)]
+#[command(
+    group(ArgGroup::new("who").required(true).args(["username", "token_stdin"])),
+    after_help = "\
+Examples:
+  # Prompted for the password
+  whoami-admin call-api --username lucian@example.com
+
+  # With a token from login
+  whoami-admin login --username lucian@example.com | whoami-admin call-api --token-stdin")]
+pub struct CallApi {
+    /// Sign in as this user (username or email address)
+    #[arg(long)]
+    pub username: Option<Username>,
+    /// Read the password from standard input (prompted for on a terminal)
+    #[arg(long, conflicts_with = "token_stdin")]
+    pub password_stdin: bool,
+    /// If Cognito asks for a new password, answer with the next line of standard input
+    #[arg(long, conflicts_with = "token_stdin")]
+    pub new_password_stdin: bool,
+    /// Read an ID token from standard input instead of signing in
+    #[arg(long)]
+    pub token_stdin: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_command_has_examples() {
+        let mut cli = Cli::command();
+        for command in cli.get_subcommands_mut() {
+            let help = command.render_long_help().to_string();
+            assert!(help.contains("Examples:"), "{} --help has no examples", command.get_name());
+        }
+    }
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("whoami-admin").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn passwords_are_never_flag_values() {
+        let cli = parse(&["login", "--username", "a@b.c", "--password-stdin"]).unwrap();
+        assert!(matches!(cli.command, Command::Login(Login { ref sign_in, .. }) if sign_in.password_stdin));
+        assert!(parse(&["login", "--username", "a@b.c", "--password", "x"]).is_err());
+        assert!(parse(&["login", "--username", "a@b.c", "--password-stdin=x"]).is_err());
+    }
+
+    #[test]
+    fn usage_mistakes_are_refused() {
+        for args in [
+            &["create-user", "--email", "a@b.c"][..],
+            &["create-user", "--email", "nobody", "--password-stdin"],
+            &["create-user", "--email", "a@b.c", "--password-stdin", "--temporary-password-stdin"],
+            &["login", "--username", "a@b.c", "--token", "id", "--json"],
+            &["login", "--username", "a b"],
+            &["call-api"],
+            &["call-api", "--token-stdin", "--username", "a@b.c"],
+            &["call-api", "--token-stdin", "--password-stdin"],
+            &["list-users", "--region", "Europe"],
+        ] {
+            let err = parse(args).unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{args:?}");
+        }
+    }
+
+    #[test]
+    fn aws_flags_go_anywhere() {
+        let cli = parse(&["list-users", "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:1"]).unwrap();
+        assert_eq!(cli.aws.region.map(|r| r.to_string()).as_deref(), Some("us-east-1"));
+        assert!(cli.aws.endpoint_url.is_some());
+    }
+}

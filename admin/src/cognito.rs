@@ -1,0 +1,408 @@
+//! Every call to Cognito: requests built here, and Cognito's errors turned into plain messages.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+
+use aws_sdk_cognitoidentityprovider::Client;
+use aws_sdk_cognitoidentityprovider::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_cognitoidentityprovider::types::{
+    AttributeType, AuthFlowType, AuthenticationResultType, ChallengeNameType, DeliveryMediumType, MessageActionType,
+    UserType,
+};
+use serde::Serialize;
+use whoami_shared::secret_hash::secret_hash;
+use whoami_shared::{AppClientId, Email, UserPoolId};
+
+use crate::config::ClientSecret;
+use crate::secret::{Password, Token};
+
+/// A Cognito username as typed by the operator: the user's email, or the name (often a UUID)
+/// Cognito gave them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Username(String);
+
+impl Username {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for Username {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        // Cognito's own limits: 1 to 128 characters, no whitespace or control characters.
+        if s.is_empty() {
+            Err("the username is empty".into())
+        } else if s.chars().count() > 128 {
+            Err("a username has at most 128 characters".into())
+        } else if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            Err("a username has no spaces or control characters".into())
+        } else {
+            Ok(Self(s.to_owned()))
+        }
+    }
+}
+
+impl fmt::Display for Username {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A failed call to Cognito, in words an operator can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum CognitoError {
+    #[error("incorrect username or password, or the user is disabled (Cognito said: {0})")]
+    NotAuthorized(String),
+    #[error("there is no user `{0}` in the pool; `whoami-admin list-users` shows who there is")]
+    UserNotFound(String),
+    #[error(
+        "user `{0}` has not confirmed their account; give them a permanent password with \
+         `whoami-admin set-password --username {0} --password-stdin`"
+    )]
+    UserNotConfirmed(String),
+    #[error(
+        "user `{0}` must reset their password first; set one with \
+         `whoami-admin set-password --username {0} --password-stdin`"
+    )]
+    PasswordResetRequired(String),
+    #[error("Cognito is throttling requests ({0}); wait a little and try again")]
+    Throttled(String),
+    #[error(
+        "a user `{0}` already exists; to change their password use \
+         `whoami-admin set-password --username {0} --password-stdin`"
+    )]
+    UsernameExists(String),
+    #[error("the password does not meet the pool's password policy: {0}")]
+    InvalidPassword(String),
+    #[error("Cognito refused a parameter: {0}{hint}", hint = auth_flow_hint(.0))]
+    InvalidParameter(String),
+    #[error(
+        "Cognito does not know the user pool or app client ({0}); check user_pool_id, app_client_id \
+         and region in the config file"
+    )]
+    ResourceNotFound(String),
+    #[error(
+        "user `{0}` has a temporary password and must choose a new one: run again with \
+         --new-password-stdin and give the new password on the line after the current one"
+    )]
+    NewPasswordRequired(String),
+    #[error("Cognito asked for the {0} challenge, which this tool cannot answer; use the hosted UI or the web page")]
+    UnsupportedChallenge(String),
+    #[error("Cognito's answer has no {0}")]
+    IncompleteAnswer(&'static str),
+    #[error("cannot reach Cognito: {0}; check region, cognito_endpoint or --endpoint-url, and the network")]
+    Unreachable(String),
+    #[error("Cognito answered {code}: {message}")]
+    Other { code: String, message: String },
+    #[error("the call to Cognito failed: {0}")]
+    Sdk(String),
+}
+
+fn auth_flow_hint(message: &str) -> &'static str {
+    if message.contains("USER_PASSWORD_AUTH") {
+        "; enable ALLOW_USER_PASSWORD_AUTH in the app client's authentication flows"
+    } else {
+        ""
+    }
+}
+
+/// Turns the SDK's error into a [`CognitoError`]; `subject` is the username or email the call was about.
+fn map_error<E, R>(err: &SdkError<E, R>, subject: &str) -> CognitoError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: fmt::Debug,
+{
+    match err {
+        SdkError::ServiceError(_) => {
+            let message = err.message().unwrap_or("no message").to_owned();
+            let subject = subject.to_owned();
+            // Cognito's `__type`s are its stable contract, the same across operations, so one
+            // table serves every call.
+            match err.code().unwrap_or("") {
+                "NotAuthorizedException" => CognitoError::NotAuthorized(message),
+                "UserNotFoundException" => CognitoError::UserNotFound(subject),
+                "UserNotConfirmedException" => CognitoError::UserNotConfirmed(subject),
+                "PasswordResetRequiredException" => CognitoError::PasswordResetRequired(subject),
+                "TooManyRequestsException" | "LimitExceededException" | "TooManyFailedAttemptsException" => {
+                    CognitoError::Throttled(message)
+                }
+                "UsernameExistsException" | "AliasExistsException" => CognitoError::UsernameExists(subject),
+                "InvalidPasswordException" => CognitoError::InvalidPassword(message),
+                "InvalidParameterException" => CognitoError::InvalidParameter(message),
+                "ResourceNotFoundException" => CognitoError::ResourceNotFound(message),
+                code => CognitoError::Other { code: code.to_owned(), message },
+            }
+        }
+        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
+            CognitoError::Unreachable(DisplayErrorContext(err).to_string())
+        }
+        _ => CognitoError::Sdk(DisplayErrorContext(err).to_string()),
+    }
+}
+
+/// The app client the tool signs in through.
+#[derive(Debug, Clone)]
+pub struct AppClient {
+    pub id: AppClientId,
+    pub secret: Option<ClientSecret>,
+}
+
+impl AppClient {
+    /// SECRET_HASH for `username`, when the client has a secret.
+    fn secret_hash(&self, username: &str) -> Option<String> {
+        self.secret.as_ref().map(|secret| secret_hash(secret.expose(), username, self.id.as_str()))
+    }
+}
+
+/// The password a new user starts with.
+#[derive(Debug)]
+pub enum InitialPassword {
+    /// The user signs in with it as it is.
+    Permanent(Password),
+    /// The user must choose a new one at first sign-in (NEW_PASSWORD_REQUIRED).
+    Temporary(Password),
+}
+
+/// What `create-user` reports: the user, not the raw response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UserSummary {
+    pub username: String,
+    pub sub: Option<String>,
+    pub email: Option<String>,
+    pub status: String,
+    pub enabled: bool,
+}
+
+impl UserSummary {
+    fn from_user(user: &UserType) -> Self {
+        let attribute =
+            |name: &str| user.attributes().iter().find(|a| a.name() == name).and_then(|a| a.value()).map(str::to_owned);
+        Self {
+            username: user.username().unwrap_or_default().to_owned(),
+            sub: attribute("sub"),
+            email: attribute("email"),
+            status: user.user_status().map_or("UNKNOWN", |s| s.as_str()).to_owned(),
+            enabled: user.enabled(),
+        }
+    }
+}
+
+/// The tokens of a successful sign-in.
+#[derive(Debug, Clone)]
+pub struct Tokens {
+    pub id: Token,
+    pub access: Token,
+    /// Cognito leaves it out in some flows (never in USER_PASSWORD_AUTH).
+    pub refresh: Option<Token>,
+    pub expires_in: i32,
+    pub token_type: String,
+}
+
+impl Tokens {
+    fn from_result(result: &AuthenticationResultType) -> Result<Self, CognitoError> {
+        Ok(Self {
+            id: Token::new(result.id_token().ok_or(CognitoError::IncompleteAnswer("ID token"))?),
+            access: Token::new(result.access_token().ok_or(CognitoError::IncompleteAnswer("access token"))?),
+            refresh: result.refresh_token().map(Token::new),
+            expires_in: result.expires_in(),
+            token_type: result.token_type().unwrap_or("Bearer").to_owned(),
+        })
+    }
+}
+
+/// The first step of a sign-in: tokens, or Cognito wants a new password.
+#[derive(Debug)]
+pub enum SignIn {
+    Done(Tokens),
+    NewPasswordRequired(NewPasswordChallenge),
+}
+
+/// Cognito's NEW_PASSWORD_REQUIRED challenge, to answer with [`Cognito::answer_new_password`].
+#[derive(Debug, Clone)]
+pub struct NewPasswordChallenge {
+    session: String,
+    /// The username as Cognito knows it (`USER_ID_FOR_SRP`); with email sign-in it differs
+    /// from what was typed, and the challenge's SECRET_HASH must use it.
+    username: String,
+}
+
+impl NewPasswordChallenge {
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+}
+
+/// Cognito for one user pool and app client.
+#[derive(Debug, Clone)]
+pub struct Cognito {
+    client: Client,
+    pool: UserPoolId,
+    app: AppClient,
+}
+
+impl Cognito {
+    pub fn new(client: Client, pool: UserPoolId, app: AppClient) -> Self {
+        Self { client, pool, app }
+    }
+
+    /// AdminCreateUser with a verified email, then AdminSetUserPassword for a permanent password.
+    pub async fn create_user(
+        &self,
+        email: &Email,
+        password: &InitialPassword,
+        send_invite: bool,
+    ) -> Result<UserSummary, CognitoError> {
+        let (InitialPassword::Permanent(pw) | InitialPassword::Temporary(pw)) = password;
+        let created = self
+            .client
+            .admin_create_user()
+            .user_pool_id(self.pool.as_str())
+            .username(email.as_str())
+            .user_attributes(attribute("email", email.as_str()))
+            .user_attributes(attribute("email_verified", "true"))
+            // A permanent password is given as the temporary one too, so Cognito checks it
+            // against the policy before the user exists.
+            .temporary_password(pw.expose())
+            .set_message_action((!send_invite).then_some(MessageActionType::Suppress))
+            .set_desired_delivery_mediums(send_invite.then(|| vec![DeliveryMediumType::Email]))
+            .send()
+            .await
+            .map_err(|e| map_error(&e, email.as_str()))?;
+        let mut summary = UserSummary::from_user(created.user().ok_or(CognitoError::IncompleteAnswer("user"))?);
+        if let InitialPassword::Permanent(pw) = password {
+            if let Err(err) = self.set_password(&summary.username, pw, true).await {
+                // Leave no half-made user behind (emulators do not check a temporary password's
+                // policy), so the operator can simply run the command again with a better password.
+                let _ = self.delete_user(&summary.username).await;
+                return Err(err);
+            }
+            // AdminSetUserPassword answers with nothing; a permanent password confirms the user.
+            "CONFIRMED".clone_into(&mut summary.status);
+        }
+        Ok(summary)
+    }
+
+    /// AdminSetUserPassword; a temporary password makes the user choose a new one at next sign-in.
+    pub async fn set_password(&self, username: &str, password: &Password, permanent: bool) -> Result<(), CognitoError> {
+        self.client
+            .admin_set_user_password()
+            .user_pool_id(self.pool.as_str())
+            .username(username)
+            .password(password.expose())
+            .permanent(permanent)
+            .send()
+            .await
+            .map_err(|e| map_error(&e, username))?;
+        Ok(())
+    }
+
+    /// AdminDeleteUser.
+    pub async fn delete_user(&self, username: &str) -> Result<(), CognitoError> {
+        self.client
+            .admin_delete_user()
+            .user_pool_id(self.pool.as_str())
+            .username(username)
+            .send()
+            .await
+            .map_err(|e| map_error(&e, username))?;
+        Ok(())
+    }
+
+    /// ListUsers through every page.
+    pub async fn list_users(&self) -> Result<Vec<UserSummary>, CognitoError> {
+        let mut users = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let page = self
+                .client
+                .list_users()
+                .user_pool_id(self.pool.as_str())
+                .set_pagination_token(token.take())
+                .send()
+                .await
+                .map_err(|e| map_error(&e, ""))?;
+            users.extend(page.users().iter().map(UserSummary::from_user));
+            match page.pagination_token() {
+                Some(next) if !next.is_empty() => token = Some(next.to_owned()),
+                _ => return Ok(users),
+            }
+        }
+    }
+
+    /// InitiateAuth with USER_PASSWORD_AUTH.
+    pub async fn sign_in(&self, username: &str, password: &Password) -> Result<SignIn, CognitoError> {
+        let mut parameters = HashMap::from([
+            ("USERNAME".to_owned(), username.to_owned()),
+            ("PASSWORD".to_owned(), password.expose().to_owned()),
+        ]);
+        if let Some(hash) = self.app.secret_hash(username) {
+            parameters.insert("SECRET_HASH".to_owned(), hash);
+        }
+        let answer = self
+            .client
+            .initiate_auth()
+            .auth_flow(AuthFlowType::UserPasswordAuth)
+            .client_id(self.app.id.as_str())
+            .set_auth_parameters(Some(parameters))
+            .send()
+            .await
+            .map_err(|e| map_error(&e, username))?;
+        if let Some(result) = answer.authentication_result() {
+            return Tokens::from_result(result).map(SignIn::Done);
+        }
+        match answer.challenge_name() {
+            Some(ChallengeNameType::NewPasswordRequired) => {
+                // Cognito names the user in USER_ID_FOR_SRP; moto in USERNAME.
+                let parameters = answer.challenge_parameters();
+                let username = ["USER_ID_FOR_SRP", "USERNAME"]
+                    .iter()
+                    .find_map(|key| parameters.and_then(|p| p.get(*key)))
+                    .map_or(username, String::as_str)
+                    .to_owned();
+                let session = answer.session().ok_or(CognitoError::IncompleteAnswer("session"))?.to_owned();
+                Ok(SignIn::NewPasswordRequired(NewPasswordChallenge { session, username }))
+            }
+            Some(other) => Err(CognitoError::UnsupportedChallenge(other.as_str().to_owned())),
+            None => Err(CognitoError::IncompleteAnswer("tokens or challenge")),
+        }
+    }
+
+    /// RespondToAuthChallenge for NEW_PASSWORD_REQUIRED.
+    pub async fn answer_new_password(
+        &self,
+        challenge: &NewPasswordChallenge,
+        new_password: &Password,
+    ) -> Result<Tokens, CognitoError> {
+        let mut responses = HashMap::from([
+            ("USERNAME".to_owned(), challenge.username.clone()),
+            ("NEW_PASSWORD".to_owned(), new_password.expose().to_owned()),
+        ]);
+        if let Some(hash) = self.app.secret_hash(&challenge.username) {
+            responses.insert("SECRET_HASH".to_owned(), hash);
+        }
+        let answer = self
+            .client
+            .respond_to_auth_challenge()
+            .client_id(self.app.id.as_str())
+            .challenge_name(ChallengeNameType::NewPasswordRequired)
+            .session(&challenge.session)
+            .set_challenge_responses(Some(responses))
+            .send()
+            .await
+            .map_err(|e| map_error(&e, &challenge.username))?;
+        match answer.authentication_result() {
+            Some(result) => Tokens::from_result(result),
+            None => match answer.challenge_name() {
+                Some(other) => Err(CognitoError::UnsupportedChallenge(other.as_str().to_owned())),
+                None => Err(CognitoError::IncompleteAnswer("tokens")),
+            },
+        }
+    }
+}
+
+fn attribute(name: &str, value: &str) -> AttributeType {
+    AttributeType::builder().name(name).value(value).build().expect("the attribute's name is set")
+}

@@ -1,0 +1,264 @@
+//! The config file, `whoami.toml`: read and checked once, so the rest of the tool works with
+//! typed values and every mistake is reported with the file and the key.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use reqwest::Url;
+use whoami_shared::{AppClientId, Region, UserPoolId};
+
+/// Every key the file may hold, in the order the example file lists them.
+pub const KEYS: [&str; 6] =
+    ["region", "user_pool_id", "app_client_id", "app_client_secret", "api_url", "cognito_endpoint"];
+
+/// The tool's settings, as read from the config file.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub region: Region,
+    pub user_pool_id: UserPoolId,
+    pub app_client_id: AppClientId,
+    /// Only when the app client was created with a secret; then every sign-in carries a SECRET_HASH.
+    pub app_client_secret: Option<ClientSecret>,
+    /// The API that `call-api` calls with the ID token.
+    pub api_url: Url,
+    /// A local emulator to talk to instead of Cognito.
+    pub cognito_endpoint: Option<Url>,
+}
+
+/// An app client secret. Its `Debug` hides the value so it cannot reach a log by accident.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ClientSecret(String);
+
+impl ClientSecret {
+    pub fn new(secret: impl Into<String>) -> Self {
+        Self(secret.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ClientSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ClientSecret(<redacted>)")
+    }
+}
+
+/// Why the config file cannot be used. Each message names the file, and the key where one is at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error(
+        "cannot read the config file {}: {source}; copy whoami.example.toml to whoami.toml and fill it in, \
+         or choose another file with --config PATH or WHOAMI_CONFIG",
+        path.display()
+    )]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{} is not valid TOML (line {line}): {message}", path.display())]
+    Syntax { path: PathBuf, line: usize, message: String },
+    #[error("{}: the key `{key}` is missing; add it (see whoami.example.toml)", path.display())]
+    Missing { path: PathBuf, key: &'static str },
+    #[error("{}: the key `{key}` {reason}", path.display())]
+    Invalid { path: PathBuf, key: &'static str, reason: String },
+    #[error("{}: unknown key `{key}`; the keys are {}", path.display(), KEYS.join(", "))]
+    Unknown { path: PathBuf, key: String },
+}
+
+impl Config {
+    /// Reads and checks the config file at `path`.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text =
+            std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
+        Self::parse(path, &text)
+    }
+
+    /// Checks the text of a config file; `path` is only used in messages.
+    pub fn parse(path: &Path, text: &str) -> Result<Self, ConfigError> {
+        let table: toml::Table = toml::from_str(text).map_err(|e| ConfigError::Syntax {
+            path: path.to_owned(),
+            // The line number rather than toml's snippet of the file: the snippet could be
+            // the line holding the client secret.
+            line: e.span().map_or(0, |span| text[..span.start.min(text.len())].lines().count().max(1)),
+            message: e.message().to_owned(),
+        })?;
+        if let Some(unknown) = table.keys().find(|k| !KEYS.contains(&k.as_str())) {
+            return Err(ConfigError::Unknown { path: path.to_owned(), key: unknown.clone() });
+        }
+        let keys = Keys { path, table: &table };
+
+        let region: Region = keys.parse("region", |s| s.parse().map_err(|e| format!("is invalid: {e}")))?;
+        let user_pool_id: UserPoolId =
+            keys.parse("user_pool_id", |s| s.parse().map_err(|e| format!("is invalid: {e}")))?;
+        if user_pool_id.region() != &region {
+            return Err(keys.invalid(
+                "region",
+                format!(
+                    "is `{region}` but user_pool_id `{user_pool_id}` is in `{}`; a pool lives in one region",
+                    user_pool_id.region()
+                ),
+            ));
+        }
+        let app_client_id = keys.parse("app_client_id", |s| s.parse().map_err(|e| format!("is invalid: {e}")))?;
+        let app_client_secret = keys.optional("app_client_secret", |s| {
+            if s.is_empty() {
+                Err("is empty; remove the line if the app client has no secret".into())
+            } else {
+                Ok(ClientSecret::new(s))
+            }
+        })?;
+        let api_url = keys.parse("api_url", parse_url)?;
+        let cognito_endpoint = keys.optional("cognito_endpoint", parse_url)?;
+        Ok(Self { region, user_pool_id, app_client_id, app_client_secret, api_url, cognito_endpoint })
+    }
+}
+
+fn parse_url(s: &str) -> Result<Url, String> {
+    let url = Url::parse(s).map_err(|e| format!("is not a URL ({e}): expected http://… or https://…"))?;
+    if matches!(url.scheme(), "http" | "https") {
+        Ok(url)
+    } else {
+        Err(format!("must be an http:// or https:// URL, not `{}:`", url.scheme()))
+    }
+}
+
+/// Looks keys up in the parsed table, turning each problem into an error naming file and key.
+struct Keys<'a> {
+    path: &'a Path,
+    table: &'a toml::Table,
+}
+
+impl Keys<'_> {
+    fn invalid(&self, key: &'static str, reason: String) -> ConfigError {
+        ConfigError::Invalid { path: self.path.to_owned(), key, reason }
+    }
+
+    fn optional<T>(
+        &self,
+        key: &'static str,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Result<Option<T>, ConfigError> {
+        match self.table.get(key) {
+            None => Ok(None),
+            Some(toml::Value::String(s)) => parse(s).map(Some).map_err(|reason| self.invalid(key, reason)),
+            Some(other) => Err(self.invalid(key, format!("must be a string in quotes, not a {}", other.type_str()))),
+        }
+    }
+
+    fn parse<T>(&self, key: &'static str, parse: impl FnOnce(&str) -> Result<T, String>) -> Result<T, ConfigError> {
+        self.optional(key, parse)?.ok_or_else(|| ConfigError::Missing { path: self.path.to_owned(), key })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FULL: &str = r#"
+region = "eu-west-1"
+user_pool_id = "eu-west-1_AbC123"
+app_client_id = "3n4b5urk1ft4fl3mg5e62d9ado"
+app_client_secret = "s3cr3t"
+api_url = "https://abc123.execute-api.eu-west-1.amazonaws.com/test"
+cognito_endpoint = "http://127.0.0.1:5005"
+"#;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(Path::new("conf/whoami.toml"), text)
+    }
+
+    #[test]
+    fn reads_every_key() {
+        let config = parse(FULL).unwrap();
+        assert_eq!(config.region.as_str(), "eu-west-1");
+        assert_eq!(config.user_pool_id.as_str(), "eu-west-1_AbC123");
+        assert_eq!(config.app_client_id.as_str(), "3n4b5urk1ft4fl3mg5e62d9ado");
+        assert_eq!(config.app_client_secret.as_ref().map(ClientSecret::expose), Some("s3cr3t"));
+        assert_eq!(config.api_url.as_str(), "https://abc123.execute-api.eu-west-1.amazonaws.com/test");
+        assert_eq!(config.cognito_endpoint.as_ref().map(Url::as_str), Some("http://127.0.0.1:5005/"));
+    }
+
+    #[test]
+    fn optional_keys_may_be_left_out() {
+        let text: String = FULL
+            .lines()
+            .filter(|l| !l.starts_with("app_client_secret") && !l.starts_with("cognito_endpoint"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let config = parse(&text).unwrap();
+        assert!(config.app_client_secret.is_none());
+        assert!(config.cognito_endpoint.is_none());
+    }
+
+    #[test]
+    fn the_secret_stays_out_of_debug_output() {
+        let config = parse(FULL).unwrap();
+        assert!(!format!("{config:?}").contains("s3cr3t"));
+    }
+
+    /// `FULL` with the line of `key` replaced by `line` (or removed when `line` is empty).
+    fn with_line(key: &str, line: &str) -> String {
+        FULL.lines().map(|l| if l.starts_with(&format!("{key} ")) { line } else { l }).collect::<Vec<_>>().join("\n")
+    }
+
+    fn check(text: &str, expected: &str) {
+        let message = parse(text).unwrap_err().to_string();
+        assert!(message.starts_with("conf/whoami.toml"), "{message}");
+        assert!(message.contains(expected), "`{message}` should contain `{expected}`");
+    }
+
+    #[test]
+    fn every_mistake_names_the_file_and_the_key() {
+        for key in ["region", "user_pool_id", "app_client_id", "api_url"] {
+            check(&with_line(key, ""), &format!("the key `{key}` is missing"));
+            check(
+                &with_line(key, &format!("{key} = 5")),
+                &format!("the key `{key}` must be a string in quotes, not a integer"),
+            );
+        }
+        check(
+            &with_line("region", r#"region = "Europe""#),
+            "the key `region` is invalid: `Europe` is not an AWS region",
+        );
+        check(&with_line("region", r#"region = "us-east-1""#), "the key `region` is `us-east-1` but user_pool_id");
+        check(&with_line("user_pool_id", r#"user_pool_id = "AbC123""#), "the key `user_pool_id` is invalid");
+        check(&with_line("app_client_id", r#"app_client_id = "a b""#), "the key `app_client_id` is invalid");
+        check(&with_line("app_client_secret", r#"app_client_secret = """#), "the key `app_client_secret` is empty");
+        check(&with_line("api_url", r#"api_url = "abc123.execute-api""#), "the key `api_url` is not a URL");
+        check(
+            &with_line("api_url", r#"api_url = "ftp://example.com""#),
+            "the key `api_url` must be an http:// or https:// URL",
+        );
+        check(
+            &with_line("cognito_endpoint", r#"cognito_endpoint = "localhost""#),
+            "the key `cognito_endpoint` is not a URL",
+        );
+        check(&format!("{FULL}\nuser_pool = \"x\""), "unknown key `user_pool`");
+        check(&format!("{FULL}\nregion = \"eu-west-1\""), "is not valid TOML (line 8)");
+    }
+
+    #[test]
+    fn a_syntax_error_does_not_quote_the_file() {
+        let text = "app_client_secret = \"s3cr3t\" oops\n";
+        let message = parse(text).unwrap_err().to_string();
+        assert!(message.contains("line 1"), "{message}");
+        assert!(!message.contains("s3cr3t"), "{message}");
+    }
+
+    #[test]
+    fn the_example_file_is_a_valid_config() {
+        let example = include_str!("../../whoami.example.toml");
+        let config = Config::parse(Path::new("whoami.example.toml"), example).unwrap();
+        assert!(config.app_client_secret.is_none() && config.cognito_endpoint.is_none());
+        // Every key is described, the optional ones as commented-out lines.
+        for key in KEYS {
+            assert!(example.lines().any(|l| l.trim_start_matches("# ").starts_with(&format!("{key} = "))), "{key}");
+        }
+    }
+
+    #[test]
+    fn a_missing_file_says_how_to_make_one() {
+        let message = Config::load(Path::new("/nonexistent/whoami.toml")).unwrap_err().to_string();
+        assert!(message.starts_with("cannot read the config file /nonexistent/whoami.toml"), "{message}");
+        assert!(message.contains("whoami.example.toml"), "{message}");
+    }
+}

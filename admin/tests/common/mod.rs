@@ -1,0 +1,286 @@
+//! The integration tests' harness: a moto server on a free loopback port (stopped on drop), a
+//! user pool in it, a config file pointing at both, and the real `whoami-admin` binary.
+
+#![allow(dead_code)] // Each test file uses a different part of the harness.
+
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_cognitoidentityprovider::types::{AttributeType, ExplicitAuthFlowsType, UsernameAttributeType};
+use aws_sdk_cognitoidentityprovider::{Client, Config};
+
+/// Where moto_server is: `WHOAMI_MOTO_SERVER` (set by `cargo xtask test`), else the venv that
+/// `cargo xtask setup` makes.
+fn moto_server_path() -> PathBuf {
+    std::env::var_os("WHOAMI_MOTO_SERVER")
+        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../.local/venv/bin/moto_server"), PathBuf::from)
+}
+
+/// A moto server for one test, on its own port, killed when dropped.
+pub struct Moto {
+    child: Child,
+    pub url: String,
+}
+
+impl Moto {
+    pub fn start() -> Self {
+        let path = moto_server_path();
+        assert!(
+            path.exists(),
+            "moto_server is not at {}: run `cargo xtask setup` to install it, or set WHOAMI_MOTO_SERVER",
+            path.display()
+        );
+        // The port is free when asked for but another process may take it before moto binds
+        // it, so a server that exits early is tried again on a new port.
+        for _ in 0..3 {
+            let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+            let mut child = Command::new(&path)
+                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                .env("MOTO_ALLOW_NONEXISTENT_REGION", "false")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap_or_else(|e| panic!("cannot start {}: {e}", path.display()));
+            let deadline = Instant::now() + Duration::from_secs(30);
+            while Instant::now() < deadline {
+                if child.try_wait().unwrap().is_some() {
+                    break;
+                }
+                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    return Self { child, url: format!("http://127.0.0.1:{port}") };
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("moto_server ({}) did not start listening on 127.0.0.1", path.display());
+    }
+
+    /// An SDK client for setting the scene, with dummy credentials (moto accepts any).
+    pub fn client(&self) -> Client {
+        let config = Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .endpoint_url(&self.url)
+            .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
+            .build();
+        Client::from_conf(config)
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs a future to completion on a fresh runtime, for the few SDK calls that set a scene.
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(future)
+}
+
+/// How the test pool is made.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PoolOptions {
+    /// Users sign in with their email, and Cognito gives them a UUID as username.
+    pub email_as_username: bool,
+    /// The app client has a secret, so every sign-in needs a SECRET_HASH.
+    pub client_secret: bool,
+}
+
+/// A user pool and app client in moto, with a config file in a temporary directory.
+pub struct Scene {
+    pub moto: Moto,
+    pub pool_id: String,
+    pub client_id: String,
+    pub client_secret: Option<String>,
+    pub dir: tempfile::TempDir,
+    pub config: PathBuf,
+}
+
+impl Scene {
+    pub fn new(options: PoolOptions) -> Self {
+        Self::with_api(options, "http://127.0.0.1:1/test")
+    }
+
+    /// A scene whose config's `api_url` is `api_url`.
+    pub fn with_api(options: PoolOptions, api_url: &str) -> Self {
+        let moto = Moto::start();
+        let client = moto.client();
+        let (pool_id, client_id, client_secret) = block_on(async {
+            let mut pool = client.create_user_pool().pool_name("whoami");
+            if options.email_as_username {
+                pool = pool.username_attributes(UsernameAttributeType::Email);
+            }
+            let pool_id = pool.send().await.unwrap().user_pool().unwrap().id().unwrap().to_owned();
+            let app = client
+                .create_user_pool_client()
+                .user_pool_id(&pool_id)
+                .client_name("whoami-admin")
+                .generate_secret(options.client_secret)
+                .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+                .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+                .read_attributes("email")
+                .send()
+                .await
+                .unwrap();
+            let app = app.user_pool_client().unwrap();
+            (pool_id, app.client_id().unwrap().to_owned(), app.client_secret().map(str::to_owned))
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("whoami.toml");
+        let secret_line = client_secret.as_ref().map(|s| format!("app_client_secret = \"{s}\"\n")).unwrap_or_default();
+        let text = format!(
+            "region = \"us-east-1\"\nuser_pool_id = \"{pool_id}\"\napp_client_id = \"{client_id}\"\n\
+             api_url = \"{api_url}\"\ncognito_endpoint = \"{}\"\n{secret_line}",
+            moto.url
+        );
+        std::fs::write(&config, text).unwrap();
+        Self { moto, pool_id, client_id, client_secret, dir, config }
+    }
+
+    /// Runs `whoami-admin --config <this scene's file> args…` with `stdin` as standard input.
+    pub fn run(&self, args: &[&str], stdin: &str) -> Run {
+        let mut all = vec!["--config", self.config.to_str().unwrap()];
+        all.extend_from_slice(args);
+        run(&all, stdin, &[])
+    }
+
+    /// Creates users directly through the SDK, faster than one process each.
+    pub fn add_users(&self, emails: impl IntoIterator<Item = String>) {
+        let client = self.moto.client();
+        block_on(async {
+            for email in emails {
+                client
+                    .admin_create_user()
+                    .user_pool_id(&self.pool_id)
+                    .username(&email)
+                    .user_attributes(AttributeType::builder().name("email").value(&email).build().unwrap())
+                    .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
+                    .send()
+                    .await
+                    .unwrap();
+            }
+        });
+    }
+}
+
+/// What one run of the binary did.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Asserts success and returns standard output.
+    #[track_caller]
+    pub fn ok(&self) -> &str {
+        assert_eq!(self.code, 0, "expected success: {self:#?}");
+        &self.stdout
+    }
+
+    /// Asserts exit status `code` with nothing on standard output, and returns standard error.
+    #[track_caller]
+    pub fn fails(&self, code: i32) -> &str {
+        assert_eq!(self.code, code, "expected exit status {code}: {self:#?}");
+        assert_eq!(self.stdout, "", "a failure prints nothing on standard output: {self:#?}");
+        assert!(self.stderr.starts_with("whoami-admin: ") || self.stderr.starts_with("error: "), "{self:#?}");
+        &self.stderr
+    }
+}
+
+/// Runs the binary in an environment with nothing but dummy AWS credentials, so no setting of
+/// the machine leaks in and no request leaves for AWS.
+///
+/// Every line given on standard input is a password or a token (or a short answer such as `y`),
+/// and no command may print one: each run checks that no line of six characters or more appears
+/// in its output.
+pub fn run(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_whoami-admin"))
+        .args(args)
+        .env_clear()
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/nonexistent/aws/config")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws/credentials")
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A command that does not read its input may exit before the write: that is fine.
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    let output = child.wait_with_output().unwrap();
+    let run = Run {
+        code: output.status.code().expect("whoami-admin was killed by a signal"),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    };
+    for secret in stdin.lines().filter(|l| l.len() >= 6) {
+        assert!(
+            !run.stdout.contains(secret) && !run.stderr.contains(secret),
+            "`whoami-admin {}` printed a secret it read: {run:#?}",
+            args.join(" ")
+        );
+    }
+    run
+}
+
+/// A stand-in for the API on a loopback port: it records every `Authorization` header and
+/// answers like the real API, with the email of a well-formed ID token.
+pub struct FakeApi {
+    pub url: String,
+    pub seen: Arc<Mutex<Vec<Option<String>>>>,
+}
+
+impl FakeApi {
+    pub fn start() -> Self {
+        use axum::Json;
+        use axum::http::{HeaderMap, StatusCode};
+        use whoami_shared::api::Envelope;
+
+        #[derive(serde::Deserialize)]
+        struct Claims {
+            email: String,
+            token_use: String,
+        }
+
+        let seen: Arc<Mutex<Vec<Option<String>>>> = Arc::default();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr: SocketAddr = listener.local_addr().unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let log = Arc::clone(&seen);
+        let handler = move |headers: HeaderMap| {
+            let token = headers.get("authorization").and_then(|v| v.to_str().ok()).map(str::to_owned);
+            log.lock().unwrap().push(token.clone());
+            let claims =
+                token.as_deref().and_then(|t| whoami_shared::token::decode_claims_unverified::<Claims>(t).ok());
+            async move {
+                match claims {
+                    Some(c) if c.token_use == "id" => (StatusCode::OK, Json(Envelope::success(c.email))),
+                    _ => (StatusCode::UNAUTHORIZED, Json(Envelope::failure("invalid_token", "the token is not valid"))),
+                }
+            }
+        };
+        std::thread::spawn(move || {
+            block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                let app = axum::Router::new().route("/test", axum::routing::get(handler));
+                axum::serve(listener, app).await.unwrap();
+            });
+        });
+        Self { url: format!("http://{addr}/test"), seen }
+    }
+}
