@@ -406,3 +406,325 @@ impl Cognito {
 fn attribute(name: &str, value: &str) -> AttributeType {
     AttributeType::builder().name(name).value(value).build().expect("the attribute's name is set")
 }
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_cognitoidentityprovider::operation::admin_create_user::AdminCreateUserOutput;
+    use aws_sdk_cognitoidentityprovider::operation::admin_delete_user::AdminDeleteUserOutput;
+    use aws_sdk_cognitoidentityprovider::operation::admin_set_user_password::AdminSetUserPasswordOutput;
+    use aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthOutput;
+    use aws_sdk_cognitoidentityprovider::operation::list_users::ListUsersOutput;
+    use aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::RespondToAuthChallengeOutput;
+    use aws_sdk_cognitoidentityprovider::types::UserStatusType;
+    use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+
+    use super::*;
+
+    const POOL: &str = "eu-west-1_AbC123";
+    const CLIENT_ID: &str = "client123";
+    // Computed independently with Python's hmac, hashlib and base64 modules.
+    const HASH_ALICE: &str = "O6iETPWy0G8MuX9zG8avLP58e0hgVrrDoXZhJUEsCVU=";
+    const HASH_UUID: &str = "c7RelsyO5DCT44dgcgN3CK0J0bfkk026lCFk7mja+Lc=";
+    const UUID: &str = "4e13a754-28d3-4e67-a08e-5ce0c6fae306";
+
+    fn cognito(rules: &[&Rule], secret: Option<&str>) -> Cognito {
+        let client = mock_client!(aws_sdk_cognitoidentityprovider, RuleMode::MatchAny, rules);
+        let app = AppClient { id: CLIENT_ID.parse().unwrap(), secret: secret.map(ClientSecret::new) };
+        Cognito::new(client, POOL.parse().unwrap(), app)
+    }
+
+    fn password(text: &str) -> Password {
+        Password::new(text).unwrap()
+    }
+
+    fn auth_result() -> AuthenticationResultType {
+        AuthenticationResultType::builder()
+            .id_token("id.token.x")
+            .access_token("access.token.x")
+            .refresh_token("refresh")
+            .expires_in(3600)
+            .token_type("Bearer")
+            .build()
+    }
+
+    fn user(username: &str, email: &str, status: UserStatusType) -> UserType {
+        UserType::builder()
+            .username(username)
+            .attributes(attribute("sub", UUID))
+            .attributes(attribute("email", email))
+            .user_status(status)
+            .enabled(true)
+            .build()
+    }
+
+    fn param<'a>(map: Option<&'a HashMap<String, String>>, key: &str) -> Option<&'a str> {
+        map.and_then(|m| m.get(key)).map(String::as_str)
+    }
+
+    #[tokio::test]
+    async fn sign_in_sends_user_password_auth_with_the_secret_hash() {
+        let rule = mock!(Client::initiate_auth)
+            .match_requests(|r| {
+                r.auth_flow() == Some(&AuthFlowType::UserPasswordAuth)
+                    && r.client_id() == Some(CLIENT_ID)
+                    && param(r.auth_parameters(), "USERNAME") == Some("alice@example.com")
+                    && param(r.auth_parameters(), "PASSWORD") == Some("Pa55-word")
+                    && param(r.auth_parameters(), "SECRET_HASH") == Some(HASH_ALICE)
+            })
+            .then_output(|| InitiateAuthOutput::builder().authentication_result(auth_result()).build());
+        let cognito = cognito(&[&rule], Some("secret"));
+        let SignIn::Done(tokens) = cognito.sign_in("alice@example.com", &password("Pa55-word")).await.unwrap() else {
+            panic!("expected tokens");
+        };
+        assert_eq!(rule.num_calls(), 1);
+        assert_eq!(tokens.id.expose(), "id.token.x");
+        assert_eq!(tokens.access.expose(), "access.token.x");
+        assert_eq!(tokens.refresh.as_ref().map(Token::expose), Some("refresh"));
+        assert_eq!(tokens.expires_in, 3600);
+    }
+
+    #[tokio::test]
+    async fn without_a_client_secret_there_is_no_secret_hash() {
+        let rule = mock!(Client::initiate_auth)
+            .match_requests(|r| r.auth_parameters().is_some_and(|p| p.len() == 2 && !p.contains_key("SECRET_HASH")))
+            .then_output(|| InitiateAuthOutput::builder().authentication_result(auth_result()).build());
+        cognito(&[&rule], None).sign_in("alice@example.com", &password("Pa55-word")).await.unwrap();
+        assert_eq!(rule.num_calls(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_new_password_challenge_is_answered_for_the_username_cognito_returned() {
+        let initiate = mock!(Client::initiate_auth).then_output(|| {
+            InitiateAuthOutput::builder()
+                .challenge_name(ChallengeNameType::NewPasswordRequired)
+                .session("session-1")
+                .challenge_parameters("USER_ID_FOR_SRP", UUID)
+                .challenge_parameters("requiredAttributes", "[]")
+                .build()
+        });
+        let respond = mock!(Client::respond_to_auth_challenge)
+            .match_requests(|r| {
+                r.client_id() == Some(CLIENT_ID)
+                    && r.challenge_name() == Some(&ChallengeNameType::NewPasswordRequired)
+                    && r.session() == Some("session-1")
+                    && param(r.challenge_responses(), "USERNAME") == Some(UUID)
+                    && param(r.challenge_responses(), "NEW_PASSWORD") == Some("N3w-password")
+                    && param(r.challenge_responses(), "SECRET_HASH") == Some(HASH_UUID)
+            })
+            .then_output(|| RespondToAuthChallengeOutput::builder().authentication_result(auth_result()).build());
+        let cognito = cognito(&[&initiate, &respond], Some("secret"));
+        let SignIn::NewPasswordRequired(challenge) =
+            cognito.sign_in("alice@example.com", &password("Temp-1")).await.unwrap()
+        else {
+            panic!("expected the challenge");
+        };
+        assert_eq!(challenge.username(), UUID);
+        let tokens = cognito.answer_new_password(&challenge, &password("N3w-password")).await.unwrap();
+        assert_eq!(respond.num_calls(), 1);
+        assert_eq!(tokens.id.expose(), "id.token.x");
+    }
+
+    #[tokio::test]
+    async fn other_challenges_are_refused_by_name() {
+        let rule = mock!(Client::initiate_auth).then_output(|| {
+            InitiateAuthOutput::builder().challenge_name(ChallengeNameType::SoftwareTokenMfa).session("s").build()
+        });
+        let err = cognito(&[&rule], None).sign_in("a", &password("p")).await.unwrap_err();
+        assert!(matches!(err, CognitoError::UnsupportedChallenge(ref name) if name == "SOFTWARE_TOKEN_MFA"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn create_user_with_a_permanent_password() {
+        let create = mock!(Client::admin_create_user)
+            .match_requests(|r| {
+                let attribute =
+                    |name: &str| r.user_attributes().iter().find(|a| a.name() == name).and_then(AttributeType::value);
+                r.user_pool_id() == Some(POOL)
+                    && r.username() == Some("ana@example.com")
+                    && attribute("email") == Some("ana@example.com")
+                    && attribute("email_verified") == Some("true")
+                    && r.temporary_password() == Some("Pa55-word")
+                    && r.message_action() == Some(&MessageActionType::Suppress)
+                    && r.desired_delivery_mediums().is_empty()
+            })
+            .then_output(|| {
+                AdminCreateUserOutput::builder()
+                    .user(user("ana@example.com", "ana@example.com", UserStatusType::ForceChangePassword))
+                    .build()
+            });
+        let set = mock!(Client::admin_set_user_password)
+            .match_requests(|r| {
+                r.user_pool_id() == Some(POOL)
+                    && r.username() == Some("ana@example.com")
+                    && r.password() == Some("Pa55-word")
+                    && r.permanent() == Some(true)
+            })
+            .then_output(|| AdminSetUserPasswordOutput::builder().build());
+        let email: Email = "ana@example.com".parse().unwrap();
+        let summary = cognito(&[&create, &set], None)
+            .create_user(&email, &InitialPassword::Permanent(password("Pa55-word")), false)
+            .await
+            .unwrap();
+        assert_eq!((create.num_calls(), set.num_calls()), (1, 1));
+        assert_eq!(
+            summary,
+            UserSummary {
+                username: "ana@example.com".into(),
+                sub: Some(UUID.into()),
+                email: Some("ana@example.com".into()),
+                status: "CONFIRMED".into(),
+                enabled: true,
+            }
+        );
+    }
+
+    #[tokio::test]
+    async fn create_user_with_a_temporary_password_and_an_invitation() {
+        let create = mock!(Client::admin_create_user)
+            .match_requests(|r| {
+                r.temporary_password() == Some("Temp-1")
+                    && r.message_action().is_none()
+                    && r.desired_delivery_mediums() == [DeliveryMediumType::Email]
+            })
+            .then_output(|| {
+                AdminCreateUserOutput::builder()
+                    .user(user(UUID, "ana@example.com", UserStatusType::ForceChangePassword))
+                    .build()
+            });
+        let set = mock!(Client::admin_set_user_password).then_output(|| AdminSetUserPasswordOutput::builder().build());
+        let email: Email = "ana@example.com".parse().unwrap();
+        let summary = cognito(&[&create, &set], None)
+            .create_user(&email, &InitialPassword::Temporary(password("Temp-1")), true)
+            .await
+            .unwrap();
+        assert_eq!((create.num_calls(), set.num_calls()), (1, 0));
+        assert_eq!((summary.username.as_str(), summary.status.as_str()), (UUID, "FORCE_CHANGE_PASSWORD"));
+    }
+
+    #[tokio::test]
+    async fn a_refused_permanent_password_removes_the_new_user() {
+        let create = mock!(Client::admin_create_user).then_output(|| {
+            AdminCreateUserOutput::builder()
+                .user(user(UUID, "ana@example.com", UserStatusType::ForceChangePassword))
+                .build()
+        });
+        let set = cognito_error(mock!(Client::admin_set_user_password), "InvalidPasswordException", "too short");
+        let delete = mock!(Client::admin_delete_user)
+            .match_requests(|r| r.user_pool_id() == Some(POOL) && r.username() == Some(UUID))
+            .then_output(|| AdminDeleteUserOutput::builder().build());
+        let email: Email = "ana@example.com".parse().unwrap();
+        let err = cognito(&[&create, &set, &delete], None)
+            .create_user(&email, &InitialPassword::Permanent(password("short")), false)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, CognitoError::InvalidPassword(ref m) if m == "too short"), "{err}");
+        assert_eq!(delete.num_calls(), 1);
+    }
+
+    #[tokio::test]
+    async fn list_users_follows_the_pagination_token() {
+        let first = mock!(Client::list_users)
+            .match_requests(|r| r.user_pool_id() == Some(POOL) && r.pagination_token().is_none())
+            .then_output(|| {
+                ListUsersOutput::builder()
+                    .users(user("a", "a@x.y", UserStatusType::Confirmed))
+                    .users(user("b", "b@x.y", UserStatusType::Confirmed))
+                    .pagination_token("page-2")
+                    .build()
+            });
+        let second = mock!(Client::list_users)
+            .match_requests(|r| r.pagination_token() == Some("page-2"))
+            .then_output(|| ListUsersOutput::builder().users(user("c", "c@x.y", UserStatusType::Confirmed)).build());
+        let users = cognito(&[&first, &second], None).list_users().await.unwrap();
+        let names: Vec<&str> = users.iter().map(|u| u.username.as_str()).collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        assert_eq!((first.num_calls(), second.num_calls()), (1, 1));
+    }
+
+    #[tokio::test]
+    async fn set_and_delete_send_pool_and_username() {
+        let set = mock!(Client::admin_set_user_password)
+            .match_requests(|r| {
+                r.username() == Some("bob") && r.password() == Some("Pa55") && r.permanent() == Some(false)
+            })
+            .then_output(|| AdminSetUserPasswordOutput::builder().build());
+        let delete = mock!(Client::admin_delete_user)
+            .match_requests(|r| r.user_pool_id() == Some(POOL) && r.username() == Some("bob"))
+            .then_output(|| AdminDeleteUserOutput::builder().build());
+        let cognito = cognito(&[&set, &delete], None);
+        cognito.set_password("bob", &password("Pa55"), false).await.unwrap();
+        cognito.delete_user("bob").await.unwrap();
+        assert_eq!((set.num_calls(), delete.num_calls()), (1, 1));
+    }
+
+    /// A rule answering like Cognito does when it refuses: status 400 and a JSON body naming the
+    /// error's `__type`. Repeated, because the SDK retries throttling errors.
+    fn cognito_error<I, O, E>(builder: aws_smithy_mocks::RuleBuilder<I, O, E>, code: &str, message: &str) -> Rule
+    where
+        I: Send + Sync + fmt::Debug + 'static,
+        O: Send + Sync + fmt::Debug + 'static,
+        E: Send + Sync + fmt::Debug + std::error::Error + 'static,
+    {
+        let body = serde_json::json!({ "__type": code, "message": message }).to_string();
+        builder.sequence().http_status(400, Some(body)).times(5).build()
+    }
+
+    async fn sign_in_error(code: &str, message: &str) -> CognitoError {
+        let rule = cognito_error(mock!(Client::initiate_auth), code, message);
+        cognito(&[&rule], None).sign_in("ana@example.com", &password("Pa55-word")).await.unwrap_err()
+    }
+
+    async fn check(code: &str, message: &str, expected: &str) {
+        let err = sign_in_error(code, message).await.to_string();
+        assert!(err.contains(expected), "{code}: `{err}` should contain `{expected}`");
+        assert!(!err.contains("Pa55-word"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn sign_in_errors_become_plain_messages() {
+        check(
+            "NotAuthorizedException",
+            "Incorrect username or password.",
+            "incorrect username or password, or the user is disabled (Cognito said: Incorrect username or password.)",
+        )
+        .await;
+        check("UserNotFoundException", "User does not exist.", "there is no user `ana@example.com` in the pool").await;
+        check("UserNotConfirmedException", "User is not confirmed.", "user `ana@example.com` has not confirmed").await;
+        check("PasswordResetRequiredException", "Password reset required", "must reset their password").await;
+        check("TooManyRequestsException", "Too many requests", "Cognito is throttling requests").await;
+        check(
+            "InvalidParameterException",
+            "USER_PASSWORD_AUTH flow not enabled for this client",
+            "enable ALLOW_USER_PASSWORD_AUTH in the app client",
+        )
+        .await;
+        check("ResourceNotFoundException", "User pool client x does not exist.", "check user_pool_id, app_client_id")
+            .await;
+        check("InternalErrorException", "oops", "Cognito answered InternalErrorException: oops").await;
+        // The code may come with a namespace prefix, which the SDK removes.
+        check("com.amazonaws.cognito#UserNotFoundException", "User does not exist.", "there is no user").await;
+    }
+
+    #[tokio::test]
+    async fn admin_errors_become_plain_messages() {
+        let email: Email = "ana@example.com".parse().unwrap();
+        let exists = cognito_error(mock!(Client::admin_create_user), "UsernameExistsException", "exists");
+        let err = cognito(&[&exists], None)
+            .create_user(&email, &InitialPassword::Temporary(password("Temp-1")), false)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "a user `ana@example.com` already exists; to change their password use \
+             `whoami-admin set-password --username ana@example.com --password-stdin`"
+        );
+
+        let policy = cognito_error(mock!(Client::admin_set_user_password), "InvalidPasswordException", "too short");
+        let err = cognito(&[&policy], None).set_password("ana", &password("x"), true).await.unwrap_err();
+        assert_eq!(err.to_string(), "the password does not meet the pool's password policy: too short");
+
+        let missing = cognito_error(mock!(Client::admin_delete_user), "UserNotFoundException", "User does not exist.");
+        let err = cognito(&[&missing], None).delete_user("zed").await.unwrap_err();
+        assert!(matches!(err, CognitoError::UserNotFound(ref u) if u == "zed"), "{err}");
+    }
+}
