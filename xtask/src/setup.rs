@@ -3,8 +3,10 @@
 //! The wasm32 standard library comes from rustup where it can be downloaded; where it
 //! cannot (machines that reach only package registries), from Debian's rustc-web and
 //! rust-web-src, building std from source (see ARCHITECTURE.md, "Building the page").
+//! moto's server, the local Cognito of the admin CLI's tests, goes into the git-ignored
+//! `.local/venv`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, bail};
@@ -16,6 +18,8 @@ const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const DEBIAN_RUSTC: &str = "/usr/bin/rustc";
 const DEBIAN_STD_SOURCE: &str = "/usr/lib/rustlib/src/rust/library";
 const DEBIAN_PACKAGES: [&str; 3] = ["rustc-web", "rust-web-src", "lld-22"];
+/// The local Cognito the admin CLI's integration tests run against.
+const MOTO: &str = "moto[server]==5.2.5";
 
 /// How the wasm32 standard library is provided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,13 +47,39 @@ impl WasmToolchain {
 #[derive(Debug, Clone)]
 pub struct Tools {
     pub wasm: WasmToolchain,
+    /// moto's server, in the project's git-ignored `.local/venv`.
+    pub moto_server: PathBuf,
 }
 
 pub fn run() -> anyhow::Result<Tools> {
     let wasm = wasm_toolchain()?;
     install_trunk()?;
     install_wasm_bindgen()?;
-    Ok(Tools { wasm })
+    let moto_server = install_moto(&crate::project_root())?;
+    Ok(Tools { wasm, moto_server })
+}
+
+/// moto's server in a project-local virtual environment, so nothing is installed into the
+/// system's Python and a fresh clone gets the same version.
+fn install_moto(root: &Path) -> anyhow::Result<PathBuf> {
+    let venv = root.join(".local").join("venv");
+    let server = venv.join("bin").join("moto_server");
+    if server.exists() {
+        eprintln!("xtask: moto server is installed ({})", server.display());
+        return Ok(server);
+    }
+    if !venv.join("bin").join("pip").exists() {
+        cmd::run(
+            &format!("creating a Python virtual environment in {}", venv.display()),
+            Command::new("python3").args(["-m", "venv"]).arg(&venv),
+        )
+        .context("Python's venv module is needed for moto: on Debian, `apt-get install python3-venv`")?;
+    }
+    cmd::run(
+        &format!("installing {MOTO} into {} (about a minute, once)", venv.display()),
+        Command::new(venv.join("bin").join("pip")).args(["install", "--quiet", MOTO]),
+    )?;
+    Ok(server)
 }
 
 fn wasm_toolchain() -> anyhow::Result<WasmToolchain> {

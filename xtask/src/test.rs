@@ -21,6 +21,7 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
         Command::new("cargo")
             .args(["test", "--workspace", "--locked"])
             .env("WHOAMI_LAMBDA_BIN", &bootstrap)
+            .env("WHOAMI_MOTO_SERVER", &tools.moto_server)
             .current_dir(root),
     )?;
     cargo(root, "running each benchmark once as a test", &["test", "--locked", "-p", "whoami-lambda", "--benches"])?;
