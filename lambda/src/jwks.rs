@@ -3,7 +3,7 @@
 //! at most once per interval so that garbage `kid`s cannot make us hammer the endpoint.
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
 use jsonwebtoken::DecodingKey;
@@ -37,10 +37,9 @@ pub struct KeyStore {
 
 #[derive(Debug)]
 enum Source {
-    Http {
-        client: reqwest::Client,
-        url: String,
-    },
+    /// The client is built on first use: behind an API Gateway authorizer no key is ever
+    /// fetched, and building it (loading the system's CA certificates) slows cold starts.
+    Http { client: OnceLock<reqwest::Client>, url: String },
     /// Keys given up front (tests, benchmarks); never refetched.
     Fixed,
 }
@@ -54,11 +53,7 @@ struct Cache {
 impl KeyStore {
     /// Keys fetched from `url` when first needed.
     pub fn from_url(url: impl Into<String>, refetch_interval: Duration) -> Self {
-        let client = reqwest::Client::builder()
-            .timeout(FETCH_TIMEOUT)
-            .build()
-            .expect("a client with only a timeout set always builds");
-        Self::new(Source::Http { client, url: url.into() }, Cache::default(), refetch_interval)
+        Self::new(Source::Http { client: OnceLock::new(), url: url.into() }, Cache::default(), refetch_interval)
     }
 
     /// Keys from a JWKS document, with nothing to fetch.
@@ -88,6 +83,12 @@ impl KeyStore {
         if fetched_at.is_some_and(|at| at.elapsed() < self.refetch_interval) {
             return Err(Rejection::UnknownKey);
         }
+        let client = client.get_or_init(|| {
+            reqwest::Client::builder()
+                .timeout(FETCH_TIMEOUT)
+                .build()
+                .expect("a client with only a timeout set always builds")
+        });
         let keys = fetch(client, url).await.map_err(|e| {
             tracing::warn!(error = %e, "jwks fetch failed");
             Rejection::KeysUnavailable
