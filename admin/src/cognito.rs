@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
+use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_cognitoidentityprovider::types::{
@@ -93,6 +94,11 @@ pub enum CognitoError {
     UnsupportedChallenge(String),
     #[error("Cognito's answer has no {0}")]
     IncompleteAnswer(&'static str),
+    #[error(
+        "no AWS credentials found; this command calls Cognito's admin API, so set AWS_PROFILE or pass \
+         --profile, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+    )]
+    NoCredentials,
     #[error("cannot reach Cognito: {0}; check region, cognito_endpoint or --endpoint-url, and the network")]
     Unreachable(String),
     #[error("Cognito answered {code}: {message}")]
@@ -113,7 +119,7 @@ fn auth_flow_hint(message: &str) -> &'static str {
 fn map_error<E, R>(err: &SdkError<E, R>, subject: &str) -> CognitoError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: fmt::Debug,
+    R: fmt::Debug + 'static,
 {
     match err {
         SdkError::ServiceError(_) => {
@@ -136,11 +142,25 @@ where
                 code => CognitoError::Other { code: code.to_owned(), message },
             }
         }
+        _ if is_missing_credentials(err) => CognitoError::NoCredentials,
         SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
             CognitoError::Unreachable(DisplayErrorContext(err).to_string())
         }
         _ => CognitoError::Sdk(DisplayErrorContext(err).to_string()),
     }
+}
+
+/// Whether the call failed for want of AWS credentials, which the SDK reports as a dispatch
+/// failure although nothing was sent.
+fn is_missing_credentials(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut source = Some(err);
+    while let Some(e) = source {
+        if matches!(e.downcast_ref::<CredentialsError>(), Some(CredentialsError::CredentialsNotLoaded(_))) {
+            return true;
+        }
+        source = e.source();
+    }
+    false
 }
 
 /// The app client the tool signs in through.

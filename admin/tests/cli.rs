@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{FakeApi, PoolOptions, Scene, run};
+use common::{FakeApi, PoolOptions, Scene, run, run_with_credentials};
 use serde::Deserialize;
 use whoami_shared::token::decode_claims_unverified;
 
@@ -253,6 +253,18 @@ fn flags_override_region_and_endpoint() {
     // moto keeps each region apart: the pool is not found in another one.
     let elsewhere = scene.run(&["list-users", "--endpoint-url", &scene.moto.url, "--region", "eu-west-1"], "");
     assert!(elsewhere.fails(1).contains("does not know the user pool"), "{elsewhere:?}");
+}
+
+#[test]
+fn signing_in_needs_no_aws_credentials_but_the_admin_api_does() {
+    let scene = Scene::new(PoolOptions::default());
+    scene.run(&["create-user", "--email", "ida@example.com", "--password-stdin"], &line(PASSWORD)).ok();
+    let config = scene.config.to_str().unwrap();
+    let login = ["--config", config, "login", "--username", "ida@example.com", "--password-stdin"];
+    let token = run_with_credentials(false, &login, &line(PASSWORD), &[]);
+    assert_eq!(claims(token.ok()).token_use, "id");
+    let listed = run_with_credentials(false, &["--config", config, "list-users"], "", &[]);
+    assert!(listed.fails(1).starts_with("whoami-admin: no AWS credentials found"), "{listed:?}");
 }
 
 #[test]

@@ -206,11 +206,17 @@ impl Run {
 /// and no command may print one: each run checks that no line of six characters or more appears
 /// in its output.
 pub fn run(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_whoami-admin"))
-        .args(args)
-        .env_clear()
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
+    run_with_credentials(true, args, stdin, env)
+}
+
+/// [`run`], with or without the dummy AWS credentials.
+pub fn run_with_credentials(credentials: bool, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_whoami-admin"));
+    command.args(args).env_clear();
+    if credentials {
+        command.env("AWS_ACCESS_KEY_ID", "test").env("AWS_SECRET_ACCESS_KEY", "test");
+    }
+    let mut child = command
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_CONFIG_FILE", "/nonexistent/aws/config")
         .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws/credentials")
