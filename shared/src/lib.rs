@@ -5,6 +5,7 @@
 //! the local gateway all use the same definitions instead of copies that drift apart.
 
 pub mod api;
+pub mod cognito;
 pub mod ids;
 pub mod secret_hash;
 pub mod token;
