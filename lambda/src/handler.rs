@@ -143,12 +143,6 @@ impl App {
 fn bearer_token(request: &Request) -> Result<&str, Rejection> {
     let value = request.headers().get(AUTHORIZATION).ok_or(Rejection::MissingToken)?;
     let value = value.to_str().map_err(|_| Rejection::Malformed(DecodeError::NotAscii))?;
-    let value = value.trim();
-    let token = match value.split_once(' ') {
-        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim_start(),
-        // The header's surrounding whitespace is trimmed, so "Bearer " arrives as "Bearer".
-        None if value.eq_ignore_ascii_case("bearer") => "",
-        _ => value,
-    };
+    let token = whoami_shared::token::from_authorization(value);
     if token.is_empty() { Err(Rejection::MissingToken) } else { Ok(token) }
 }

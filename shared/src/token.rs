@@ -64,6 +64,18 @@ pub struct Parts<'a> {
     pub signature: &'a str,
 }
 
+/// The token in an `Authorization` header value, sent raw or as `Bearer <token>`; empty
+/// when there is none. Surrounding whitespace is ignored.
+pub fn from_authorization(value: &str) -> &str {
+    let value = value.trim();
+    match value.split_once(' ') {
+        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim_start(),
+        // Header values arrive trimmed, so "Bearer " with no token is just "Bearer".
+        None if value.eq_ignore_ascii_case("bearer") => "",
+        _ => value,
+    }
+}
+
 /// Splits a compact JWT into its parts, checking size, part count and the base64url alphabet.
 pub fn split(token: &str) -> Result<Parts<'_>, DecodeError> {
     if token.is_empty() {
@@ -117,6 +129,22 @@ mod tests {
 
     fn token(header: &str, payload: &str) -> String {
         format!("{}.{}.c2ln", encode(header), encode(payload))
+    }
+
+    #[test]
+    fn authorization_header_values() {
+        for (value, token) in [
+            ("abc.def.ghi", "abc.def.ghi"),
+            ("Bearer abc.def.ghi", "abc.def.ghi"),
+            ("bearer   abc.def.ghi ", "abc.def.ghi"),
+            ("  abc  ", "abc"),
+            ("Bearer", ""),
+            ("Bearer ", ""),
+            ("", ""),
+            ("Basic dXNlcg==", "Basic dXNlcg=="),
+        ] {
+            assert_eq!(from_authorization(value), token, "{value:?}");
+        }
     }
 
     #[derive(Debug, Deserialize)]

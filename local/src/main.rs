@@ -1,0 +1,70 @@
+//! `whoami-local`: runs the local stack until Ctrl-C. `cargo xtask dev` builds the page and
+//! starts this.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use whoami_local::{Options, Stack};
+
+/// The whole cognito-whoami system on this machine: moto for Cognito, a local API Gateway
+/// in front of the Lambda's handler, and the page.
+#[derive(Debug, Parser)]
+#[command(after_help = "Example:\n  whoami-local --port 8080\n\nUsually started with `cargo xtask dev`.")]
+struct Args {
+    /// The port the page and API are served on, on 127.0.0.1 (0 picks a free one)
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// moto's server executable
+    #[arg(long, default_value = ".local/venv/bin/moto_server")]
+    moto_server: PathBuf,
+    /// The built page
+    #[arg(long, default_value = "dist")]
+    dist: PathBuf,
+    /// Where config.json and whoami.toml are written
+    #[arg(long, default_value = ".local")]
+    state_dir: PathBuf,
+    /// When ready, print one JSON line describing the stack on standard output (for tests)
+    #[arg(long)]
+    json: bool,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt().with_writer(std::io::stderr).with_target(false).init();
+    let args = Args::parse();
+    let options =
+        Options { port: args.port, moto_server: args.moto_server, dist: args.dist, state_dir: args.state_dir };
+    let stack = match Stack::start(&options).await {
+        Ok(stack) => stack,
+        Err(e) => {
+            eprintln!("whoami-local: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if args.json {
+        let ready = serde_json::json!({
+            "url": stack.url,
+            "config": stack.page_config,
+            "demo_email": stack.provisioned.demo_email.as_str(),
+            "demo_password": stack.provisioned.demo_password,
+            "admin_config": stack.admin_config,
+            "moto_pid": stack.moto_pid(),
+        });
+        println!("{ready}");
+    }
+    eprintln!(
+        "\n  cognito-whoami is running at {url}\n\n  sign in as     {email}\n  password       {password}\n  admin config   {admin}\n                 (e.g. whoami-admin --config {admin} list-users)\n  Cognito (moto) {moto}\n\n  Ctrl-C stops everything.\n",
+        url = stack.url,
+        email = stack.provisioned.demo_email,
+        password = stack.provisioned.demo_password,
+        admin = stack.admin_config.display(),
+        moto = stack.page_config.cognito_endpoint,
+    );
+    if let Err(e) = tokio::signal::ctrl_c().await {
+        eprintln!("whoami-local: cannot wait for Ctrl-C ({e}); stopping");
+    }
+    eprintln!("whoami-local: stopping");
+    stack.stop().await;
+    ExitCode::SUCCESS
+}
