@@ -1,17 +1,16 @@
-//! The cognito-whoami web page (Leptos, client-side rendered).
+//! The cognito-whoami web page (Leptos, client-side rendered): signs in against Cognito from
+//! the browser and shows the email the API verified.
 //!
-//! For now the page proves the wasm toolchain end to end; signing in against Cognito and
-//! calling the API arrive with the web-page issue.
+//! `api` is the only module that makes requests; `config`, `errors`, `session` and
+//! `password` are plain logic with native tests; `storage` keeps the tokens in the browser;
+//! `app` holds the components.
 
-use leptos::prelude::*;
+pub mod api;
+mod app;
+pub mod config;
+pub mod errors;
+pub mod password;
+pub mod session;
+pub mod storage;
 
-/// The whole page.
-#[component]
-pub fn App() -> impl IntoView {
-    view! {
-        <main>
-            <h1>"cognito-whoami"</h1>
-            <p>"Sign in with your Cognito user to see the email the API verifies."</p>
-        </main>
-    }
-}
+pub use app::App;

@@ -1,0 +1,371 @@
+//! The only module that talks HTTP: `config.json`, Cognito and the API.
+//!
+//! Components hold one of three states and call typed functions on it. Only an
+//! [`Authenticated`] can call the API, and the only ways to get one are signing in,
+//! answering a new-password challenge, or restoring stored tokens, so "call the API without a
+//! token" cannot be written. Every expected failure comes back as a value with a sentence.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::rc::Rc;
+
+use futures::future::{FutureExt as _, LocalBoxFuture, Shared};
+use gloo_net::http::Request;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use whoami_shared::Email;
+use whoami_shared::api::{Envelope, Outcome};
+use whoami_shared::cognito::{
+    AuthFlow, AuthResponse, CONTENT_TYPE, InitiateAuthRequest, NEW_PASSWORD_REQUIRED, NewPasswordResponses,
+    RespondToAuthChallengeRequest, RevokeTokenRequest, TARGET_INITIATE_AUTH, TARGET_RESPOND_TO_AUTH_CHALLENGE,
+    TARGET_REVOKE_TOKEN,
+};
+use whoami_shared::secret_hash::secret_hash;
+
+use crate::config::{CONFIG_FILE, Config, ConfigError};
+use crate::errors::{AuthError, Call, WhoAmIError};
+use crate::session::{Freshness, Tokens};
+use crate::storage::TokenStore;
+
+/// Fetches and parses `config.json`. `no-cache` so that a redeployed configuration is seen
+/// on the next load rather than whenever the browser's cache decides.
+pub async fn load_config() -> Result<Config, ConfigError> {
+    let response = Request::get(CONFIG_FILE)
+        .cache(web_sys::RequestCache::NoCache)
+        .send()
+        .await
+        .map_err(|_| ConfigError::Unavailable("the request failed".to_owned()))?;
+    if !response.ok() {
+        return Err(ConfigError::Unavailable(format!("HTTP {}", response.status())));
+    }
+    let text = response.text().await.map_err(|_| ConfigError::Unavailable("the body could not be read".to_owned()))?;
+    Config::parse(&text)
+}
+
+/// Nobody is signed in. Holds the configuration and can start a session.
+#[derive(Debug, Clone)]
+pub struct Anonymous {
+    config: Rc<Config>,
+}
+
+/// Where a successful password check leads.
+#[derive(Debug)]
+pub enum SignInStep {
+    SignedIn(Authenticated),
+    /// The password was temporary: the user must choose a new one.
+    NewPasswordRequired(NewPasswordChallenge),
+}
+
+impl Anonymous {
+    pub fn new(config: Config) -> Self {
+        Self { config: Rc::new(config) }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The session stored by an earlier visit, if there is one. Its tokens are checked
+    /// (refreshed if need be) by the first [`Authenticated::whoami`].
+    pub fn restore(&self) -> Option<Authenticated> {
+        let store = TokenStore::new(self.config.token_storage);
+        store.load().map(|tokens| Authenticated::new(Rc::clone(&self.config), store, tokens))
+    }
+
+    /// Signs in with USER_PASSWORD_AUTH.
+    pub async fn sign_in(&self, email: &Email, password: &str) -> Result<SignInStep, AuthError> {
+        let config = &self.config;
+        let request = InitiateAuthRequest {
+            client_id: config.app_client_id.to_string(),
+            flow: AuthFlow::UserPassword {
+                username: email.to_string(),
+                password: password.to_owned(),
+                secret_hash: client_secret_hash(config, email.as_str()),
+            },
+        };
+        let response = post_cognito(config, TARGET_INITIATE_AUTH, &request, Call::SignIn).await?;
+        next_step(&self.config, response, email.as_str())
+    }
+}
+
+/// A user whose temporary password was accepted and who must now choose a new one.
+#[derive(Debug)]
+pub struct NewPasswordChallenge {
+    config: Rc<Config>,
+    /// The name Cognito gave in the challenge (the user's id when signing in by email).
+    username: String,
+    session: String,
+}
+
+impl NewPasswordChallenge {
+    /// Sends the new password (already checked by [`crate::password::check`]).
+    pub async fn respond(&self, new_password: &str) -> Result<SignInStep, AuthError> {
+        let config = &self.config;
+        let request = RespondToAuthChallengeRequest {
+            challenge_name: NEW_PASSWORD_REQUIRED.to_owned(),
+            client_id: config.app_client_id.to_string(),
+            session: self.session.clone(),
+            challenge_responses: NewPasswordResponses {
+                username: self.username.clone(),
+                new_password: new_password.to_owned(),
+                secret_hash: client_secret_hash(config, &self.username),
+            },
+        };
+        let response = post_cognito(config, TARGET_RESPOND_TO_AUTH_CHALLENGE, &request, Call::NewPassword).await?;
+        next_step(config, response, &self.username)
+    }
+
+    /// Gives up on the challenge.
+    pub fn cancel(&self) -> Anonymous {
+        Anonymous { config: Rc::clone(&self.config) }
+    }
+}
+
+/// Turns Cognito's answer into tokens or the next challenge.
+fn next_step(config: &Rc<Config>, response: AuthResponse, username: &str) -> Result<SignInStep, AuthError> {
+    if let Some(result) = response.authentication_result {
+        let tokens = Tokens {
+            id_token: result.id_token,
+            access_token: result.access_token,
+            refresh_token: result.refresh_token,
+        };
+        let store = TokenStore::new(config.token_storage);
+        // If the browser refuses storage, the session still works until the page closes.
+        store.save(&tokens);
+        return Ok(SignInStep::SignedIn(Authenticated::new(Rc::clone(config), store, tokens)));
+    }
+    match (response.challenge_name, response.session) {
+        (Some(name), Some(session)) if name == NEW_PASSWORD_REQUIRED => {
+            let username = response
+                .challenge_parameters
+                .and_then(|mut p| p.remove("USERNAME"))
+                .unwrap_or_else(|| username.to_owned());
+            Ok(SignInStep::NewPasswordRequired(NewPasswordChallenge { config: Rc::clone(config), username, session }))
+        }
+        (Some(name), _) => Err(AuthError::UnsupportedChallenge(name)),
+        (None, _) => Err(AuthError::Unexpected("neither tokens nor a challenge".to_owned())),
+    }
+}
+
+/// A signed-in user. Cheap to clone: clones share the tokens and any refresh in flight.
+#[derive(Debug, Clone)]
+pub struct Authenticated(Rc<Inner>);
+
+type SharedRefresh = Shared<LocalBoxFuture<'static, Result<(), AuthError>>>;
+
+struct Inner {
+    config: Rc<Config>,
+    store: TokenStore,
+    tokens: RefCell<Tokens>,
+    /// The refresh in flight, which every caller that needs one awaits, so that two API
+    /// calls at once cause one REFRESH_TOKEN_AUTH, not two.
+    refreshing: RefCell<Option<SharedRefresh>>,
+}
+
+impl std::fmt::Debug for Inner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Inner").field("tokens", &self.tokens).finish_non_exhaustive()
+    }
+}
+
+/// How the API answered one call.
+enum ApiAnswer {
+    Email(Email),
+    /// 401: the gateway refused the token.
+    Unauthorized,
+    Failed(WhoAmIError),
+}
+
+impl Authenticated {
+    fn new(config: Rc<Config>, store: TokenStore, tokens: Tokens) -> Self {
+        Self(Rc::new(Inner { config, store, tokens: RefCell::new(tokens), refreshing: RefCell::new(None) }))
+    }
+
+    /// Asks the API who the user is, refreshing the ID token first if it expires within five
+    /// minutes. When the answer is final (the refresh token is refused), the stored tokens
+    /// are dropped and [`WhoAmIError::ends_session`] is true; otherwise the session is kept.
+    pub async fn whoami(&self) -> Result<Email, WhoAmIError> {
+        if self.0.tokens.borrow().freshness(now_secs()) == Freshness::RefreshFirst {
+            self.refresh().await?;
+        }
+        match self.call_api().await {
+            ApiAnswer::Email(email) => Ok(email),
+            ApiAnswer::Failed(e) => Err(e),
+            ApiAnswer::Unauthorized => {
+                // The token looked fresh but was refused (revoked, or the clock is off):
+                // one refresh and one more try, then the session is over.
+                self.refresh().await?;
+                match self.call_api().await {
+                    ApiAnswer::Email(email) => Ok(email),
+                    ApiAnswer::Failed(e) => Err(e),
+                    ApiAnswer::Unauthorized => {
+                        self.0.store.clear();
+                        Err(WhoAmIError::SessionEnded(AuthError::SessionEnded))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Signs out at once: the stored tokens are removed before this returns. The refresh
+    /// token is then revoked in the background as a best effort; a failure (the network,
+    /// or an emulator that lacks RevokeToken) does not keep anyone signed in.
+    pub fn sign_out(self) -> Anonymous {
+        self.0.store.clear();
+        let config = Rc::clone(&self.0.config);
+        if let Some(token) = self.0.tokens.borrow().refresh_token.clone() {
+            let request = RevokeTokenRequest {
+                client_id: config.app_client_id.to_string(),
+                token,
+                client_secret: config.app_client_secret.as_ref().map(|s| s.expose().to_owned()),
+            };
+            let config = Rc::clone(&config);
+            leptos::task::spawn_local(async move {
+                let _ = post_cognito::<_, serde::de::IgnoredAny>(&config, TARGET_REVOKE_TOKEN, &request, Call::Refresh)
+                    .await;
+            });
+        }
+        Anonymous { config }
+    }
+
+    /// Whether `other` is this very session (a clone of it), not merely the same user.
+    pub fn same(&self, other: &Authenticated) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// Forgets a session that has ended (the tokens are already gone).
+    pub fn ended(&self) -> Anonymous {
+        self.0.store.clear();
+        Anonymous { config: Rc::clone(&self.0.config) }
+    }
+
+    /// Refreshes the tokens, joining a refresh already in flight.
+    fn refresh(&self) -> impl Future<Output = Result<(), WhoAmIError>> + use<> {
+        let shared = {
+            let mut slot = self.0.refreshing.borrow_mut();
+            if let Some(in_flight) = slot.as_ref() {
+                in_flight.clone()
+            } else {
+                let this = self.clone();
+                let refresh = async move {
+                    let result = this.refresh_now().await;
+                    this.0.refreshing.borrow_mut().take();
+                    result
+                }
+                .boxed_local()
+                .shared();
+                *slot = Some(refresh.clone());
+                refresh
+            }
+        };
+        let store = self.0.store.clone();
+        async move {
+            shared.await.map_err(|e| {
+                if e.ends_session() {
+                    store.clear();
+                    WhoAmIError::SessionEnded(e)
+                } else {
+                    WhoAmIError::Refresh(e)
+                }
+            })
+        }
+    }
+
+    async fn refresh_now(&self) -> Result<(), AuthError> {
+        let config = &self.0.config;
+        let (refresh_token, username) = {
+            let tokens = self.0.tokens.borrow();
+            (tokens.refresh_token.clone(), tokens.username())
+        };
+        let Some(refresh_token) = refresh_token else {
+            return Err(AuthError::SessionEnded);
+        };
+        let request = InitiateAuthRequest {
+            client_id: config.app_client_id.to_string(),
+            flow: AuthFlow::RefreshToken {
+                refresh_token,
+                secret_hash: client_secret_hash(config, username.as_deref().unwrap_or_default()),
+            },
+        };
+        let response: AuthResponse = post_cognito(config, TARGET_INITIATE_AUTH, &request, Call::Refresh).await?;
+        let result = response
+            .authentication_result
+            .ok_or_else(|| AuthError::Unexpected("a refresh without tokens".to_owned()))?;
+        let mut tokens = self.0.tokens.borrow_mut();
+        tokens.id_token = result.id_token;
+        tokens.access_token = result.access_token;
+        // Cognito issues a new refresh token only when rotation is on.
+        if let Some(rotated) = result.refresh_token {
+            tokens.refresh_token = Some(rotated);
+        }
+        self.0.store.save(&tokens);
+        Ok(())
+    }
+
+    async fn call_api(&self) -> ApiAnswer {
+        let id_token = self.0.tokens.borrow().id_token.clone();
+        let Ok(response) = Request::get(&self.0.config.api_url).header("Authorization", &id_token).send().await else {
+            return ApiAnswer::Failed(WhoAmIError::ApiUnreachable);
+        };
+        let status = response.status();
+        if status == 401 {
+            return ApiAnswer::Unauthorized;
+        }
+        let Ok(body) = response.text().await else {
+            return ApiAnswer::Failed(WhoAmIError::ApiUnreachable);
+        };
+        match (status, serde_json::from_str::<Envelope>(&body)) {
+            (200, Ok(Envelope { response: Outcome::Success { results } })) => match results.email.parse() {
+                Ok(email) => ApiAnswer::Email(email),
+                Err(_) => ApiAnswer::Failed(WhoAmIError::Unexpected(status)),
+            },
+            (_, Ok(Envelope { response: Outcome::Failure { error } })) => {
+                ApiAnswer::Failed(WhoAmIError::Refused(error.message))
+            }
+            // A gateway or proxy in front of the API saying the API is not there.
+            (502..=504, _) => ApiAnswer::Failed(WhoAmIError::ApiUnreachable),
+            _ => ApiAnswer::Failed(WhoAmIError::Unexpected(status)),
+        }
+    }
+}
+
+/// SECRET_HASH for `username`, when the app client has a secret.
+fn client_secret_hash(config: &Config, username: &str) -> Option<String> {
+    config.app_client_secret.as_ref().map(|s| secret_hash(s.expose(), username, config.app_client_id.as_str()))
+}
+
+/// POSTs one Cognito operation and parses its answer.
+async fn post_cognito<Req: Serialize, Resp: DeserializeOwned>(
+    config: &Config,
+    target: &str,
+    body: &Req,
+    call: Call,
+) -> Result<Resp, AuthError> {
+    let body = serde_json::to_string(body).map_err(|e| AuthError::Unexpected(e.to_string()))?;
+    let response = Request::post(&config.cognito_endpoint)
+        .header("Content-Type", CONTENT_TYPE)
+        .header("X-Amz-Target", target)
+        .body(body)
+        .map_err(|_| AuthError::Unexpected("the request could not be built".to_owned()))?
+        .send()
+        .await
+        .map_err(|_| AuthError::Unreachable)?;
+    let status = response.status();
+    let text = response.text().await.map_err(|_| AuthError::Unreachable)?;
+    if response.ok() {
+        serde_json::from_str(&text).map_err(|_| AuthError::Unexpected(format!("an unreadable answer (HTTP {status})")))
+    } else {
+        Err(AuthError::from_response(call, status, &text))
+    }
+}
+
+/// Seconds since the epoch by the browser's clock, which is what the token's `exp` is
+/// compared with.
+#[expect(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "Date.now() is a positive integer number of ms"
+)]
+fn now_secs() -> u64 {
+    (js_sys::Date::now() / 1000.0) as u64
+}

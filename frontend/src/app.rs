@@ -1,0 +1,348 @@
+//! The page's components: the configuration check, the sign-in and new-password forms, and
+//! the signed-in view. They hold state and show sentences; every request is made by `api`.
+
+use std::rc::Rc;
+
+use leptos::ev::SubmitEvent;
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use whoami_shared::Email;
+
+use crate::api::{self, Anonymous, Authenticated, NewPasswordChallenge, SignInStep};
+use crate::config::{Config, ConfigError};
+use crate::errors::AuthError;
+use crate::password;
+
+/// The whole page.
+#[component]
+pub fn App() -> impl IntoView {
+    let (loaded, set_loaded) = signal(None::<Result<Config, ConfigError>>);
+    spawn_local(async move { set_loaded.set(Some(api::load_config().await)) });
+    view! {
+        <main>
+            <h1>"Who am I?"</h1>
+            {move || match loaded.get() {
+                None => view! { <p class="muted" role="status">"Loading…"</p> }.into_any(),
+                Some(Ok(config)) => view! { <Signed config /> }.into_any(),
+                Some(Err(error)) => {
+                    view! {
+                        <div class="alert" role="alert">
+                            <h2>"This page is not set up"</h2>
+                            <p>{error.to_string()}</p>
+                        </div>
+                    }
+                        .into_any()
+                }
+            }}
+        </main>
+    }
+}
+
+/// Where the user is.
+#[derive(Debug, Clone)]
+enum Screen {
+    SignIn(Anonymous),
+    NewPassword(Rc<NewPasswordChallenge>),
+    SignedIn(Authenticated),
+}
+
+/// The page's shared state; every field is a copyable signal handle.
+#[derive(Debug, Clone, Copy)]
+struct Ui {
+    screen: RwSignal<Screen, LocalStorage>,
+    /// The API's answer for the signed-in user.
+    email: RwSignal<Option<Email>>,
+    /// A request to the API is in flight.
+    checking: RwSignal<bool>,
+    /// What went wrong, announced and focused.
+    alert: RwSignal<Option<String>>,
+    /// What happened, announced politely.
+    notice: RwSignal<Option<String>>,
+}
+
+impl Ui {
+    fn fail(self, message: impl Into<String>) {
+        self.alert.set(Some(message.into()));
+    }
+
+    fn clear(self) {
+        self.alert.set(None);
+        self.notice.set(None);
+    }
+
+    /// Moves on after Cognito accepted a password.
+    fn advance(self, step: SignInStep) {
+        match step {
+            SignInStep::SignedIn(session) => self.enter(session),
+            SignInStep::NewPasswordRequired(challenge) => {
+                self.notice.set(Some("Your password was temporary. Choose a new one to finish signing in.".to_owned()));
+                self.screen.set(Screen::NewPassword(Rc::new(challenge)));
+            }
+        }
+    }
+
+    fn enter(self, session: Authenticated) {
+        self.email.set(None);
+        self.screen.set(Screen::SignedIn(session.clone()));
+        self.check(session);
+    }
+
+    /// Asks the API for the email. A final failure returns to the form; anything else keeps
+    /// the session and leaves a "Try again" button.
+    fn check(self, session: Authenticated) {
+        self.checking.set(true);
+        spawn_local(async move {
+            let result = session.whoami().await;
+            // The user may have signed out while the request was in flight.
+            let current = self.screen.with_untracked(|s| matches!(s, Screen::SignedIn(now) if now.same(&session)));
+            if !current {
+                return;
+            }
+            self.checking.set(false);
+            match result {
+                Ok(email) => {
+                    self.alert.set(None);
+                    self.email.set(Some(email));
+                }
+                Err(error) if error.ends_session() => {
+                    self.screen.set(Screen::SignIn(session.ended()));
+                    self.fail(error.to_string());
+                }
+                Err(error) => self.fail(error.to_string()),
+            }
+        });
+    }
+}
+
+/// Everything below the title once the configuration is good.
+#[component]
+fn Signed(config: Config) -> impl IntoView {
+    let anonymous = Anonymous::new(config);
+    let secret_warning = anonymous.config().app_client_secret.is_some();
+    let restored = anonymous.restore();
+    let ui = Ui {
+        screen: RwSignal::new_local(Screen::SignIn(anonymous)),
+        email: RwSignal::new(None),
+        checking: RwSignal::new(false),
+        alert: RwSignal::new(None),
+        notice: RwSignal::new(None),
+    };
+    if let Some(session) = restored {
+        ui.enter(session);
+    }
+
+    let alert_ref = NodeRef::<html::Div>::new();
+    Effect::new(move |_| {
+        if ui.alert.with(Option::is_some) {
+            // After the text is in place: an empty alert is not displayed, so not focusable.
+            request_animation_frame(move || {
+                if let Some(alert) = alert_ref.get_untracked() {
+                    let _ = alert.focus();
+                }
+            });
+        }
+    });
+
+    view! {
+        {secret_warning
+            .then(|| {
+                view! {
+                    <p class="warning">
+                        "This page is configured with an app client secret, which every visitor can read. "
+                        "Use an app client without a secret."
+                    </p>
+                }
+            })}
+        <div class="alert" role="alert" tabindex="-1" node_ref=alert_ref>
+            {move || ui.alert.get()}
+        </div>
+        <p class="notice" role="status">
+            {move || ui.notice.get()}
+        </p>
+        {move || match ui.screen.get() {
+            Screen::SignIn(anonymous) => view! { <SignInForm ui anonymous /> }.into_any(),
+            Screen::NewPassword(challenge) => view! { <NewPasswordForm ui challenge /> }.into_any(),
+            Screen::SignedIn(session) => view! { <SignedIn ui session /> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn SignInForm(ui: Ui, anonymous: Anonymous) -> impl IntoView {
+    let email_ref = NodeRef::<html::Input>::new();
+    let password_ref = NodeRef::<html::Input>::new();
+    let busy = RwSignal::new(false);
+
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let (Some(email_input), Some(password_input)) = (email_ref.get(), password_ref.get()) else {
+            return;
+        };
+        if busy.get_untracked() {
+            return;
+        }
+        ui.clear();
+        let Ok(email) = email_input.value().trim().parse::<Email>() else {
+            ui.fail("Enter your email address, such as name@example.com.");
+            return;
+        };
+        let password = password_input.value();
+        if password.is_empty() {
+            ui.fail("Enter your password.");
+            return;
+        }
+        busy.set(true);
+        let anonymous = anonymous.clone();
+        spawn_local(async move {
+            let result = anonymous.sign_in(&email, &password).await;
+            busy.set(false);
+            match result {
+                Ok(step) => ui.advance(step),
+                Err(error) => ui.fail(error.to_string()),
+            }
+        });
+    };
+
+    view! {
+        <form on:submit=submit novalidate aria-busy=move || busy.get().to_string()>
+            <label for="email">"Email"</label>
+            <input id="email" name="email" type="email" autocomplete="username" autofocus node_ref=email_ref />
+            <label for="password">"Password"</label>
+            <input id="password" name="password" type="password" autocomplete="current-password" node_ref=password_ref />
+            <button type="submit" disabled=move || busy.get()>
+                {move || if busy.get() { "Signing in…" } else { "Sign in" }}
+            </button>
+        </form>
+    }
+}
+
+#[component]
+fn NewPasswordForm(ui: Ui, challenge: Rc<NewPasswordChallenge>) -> impl IntoView {
+    let new_ref = NodeRef::<html::Input>::new();
+    let confirm_ref = NodeRef::<html::Input>::new();
+    let busy = RwSignal::new(false);
+    // The form replaces the sign-in form: put the cursor where the user types next.
+    Effect::new(move |_| {
+        if let Some(input) = new_ref.get() {
+            let _ = input.focus();
+        }
+    });
+
+    let cancel_challenge = Rc::clone(&challenge);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let (Some(new_input), Some(confirm_input)) = (new_ref.get(), confirm_ref.get()) else {
+            return;
+        };
+        if busy.get_untracked() {
+            return;
+        }
+        ui.alert.set(None);
+        let new_password = new_input.value();
+        if let Err(problem) = password::check(&new_password, &confirm_input.value()) {
+            ui.fail(problem.to_string());
+            return;
+        }
+        busy.set(true);
+        let challenge = Rc::clone(&challenge);
+        spawn_local(async move {
+            let result = challenge.respond(&new_password).await;
+            busy.set(false);
+            match result {
+                Ok(step) => {
+                    ui.notice.set(None);
+                    ui.advance(step);
+                }
+                Err(error @ AuthError::ChallengeExpired) => {
+                    ui.notice.set(None);
+                    ui.screen.set(Screen::SignIn(challenge.cancel()));
+                    ui.fail(error.to_string());
+                }
+                Err(error) => ui.fail(error.to_string()),
+            }
+        });
+    };
+    let cancel = move |_| {
+        ui.clear();
+        ui.screen.set(Screen::SignIn(cancel_challenge.cancel()));
+    };
+
+    view! {
+        <form on:submit=submit novalidate aria-busy=move || busy.get().to_string()>
+            <label for="new-password">"New password"</label>
+            <input
+                id="new-password"
+                name="new-password"
+                type="password"
+                autocomplete="new-password"
+                aria-describedby="policy"
+                node_ref=new_ref
+            />
+            <label for="confirm-password">"Confirm new password"</label>
+            <input
+                id="confirm-password"
+                name="confirm-password"
+                type="password"
+                autocomplete="new-password"
+                node_ref=confirm_ref
+            />
+            <p id="policy" class="muted">
+                "At least 8 characters, with a lowercase and an uppercase letter, a digit and a symbol."
+            </p>
+            <button type="submit" disabled=move || busy.get()>
+                {move || if busy.get() { "Saving…" } else { "Set new password" }}
+            </button>
+            <button type="button" class="secondary" on:click=cancel>
+                "Cancel"
+            </button>
+        </form>
+    }
+}
+
+#[component]
+fn SignedIn(ui: Ui, session: Authenticated) -> impl IntoView {
+    // A copyable handle, so that the view's closures need not own the session.
+    let session = StoredValue::new_local(session);
+    let sign_out = move |_| {
+        ui.clear();
+        ui.email.set(None);
+        ui.checking.set(false);
+        ui.screen.set(Screen::SignIn(session.get_value().sign_out()));
+        ui.notice.set(Some("You are signed out.".to_owned()));
+    };
+    let retry = move |_| {
+        ui.alert.set(None);
+        ui.check(session.get_value());
+    };
+
+    view! {
+        <section class="signed-in">
+            {move || match ui.email.get() {
+                Some(email) => {
+                    view! {
+                        <p>"You are signed in as"</p>
+                        <p class="email" id="email-shown">
+                            {email.to_string()}
+                        </p>
+                    }
+                        .into_any()
+                }
+                None if ui.checking.get() => {
+                    view! { <p class="muted" role="status">"Asking the API who you are…"</p> }.into_any()
+                }
+                None => {
+                    view! {
+                        <button type="button" on:click=retry>
+                            "Try again"
+                        </button>
+                    }
+                        .into_any()
+                }
+            }}
+            <button type="button" class="secondary" on:click=sign_out>
+                "Sign out"
+            </button>
+        </section>
+    }
+}

@@ -1,0 +1,226 @@
+//! The page's runtime configuration, `config.json` next to `index.html`, parsed once.
+//!
+//! One build serves every deployment, so nothing about the pool or the API is compiled in.
+//! The keys are the admin CLI's, minus secrets, plus `token_storage`; an `app_client_secret`
+//! is accepted only because some pools have one, and the page warns when it is used.
+
+use std::fmt;
+
+use serde_json::{Map, Value};
+use whoami_shared::{AppClientId, Region, UserPoolId};
+
+/// The file the page reads, relative to the page itself.
+pub const CONFIG_FILE: &str = "config.json";
+
+/// Where the tokens are kept between page loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenStorage {
+    /// sessionStorage: this tab only, gone when it closes (the default).
+    Session,
+    /// localStorage: every tab of this site, kept across browser restarts.
+    Local,
+}
+
+/// An app client secret. Public to every visitor once it is in `config.json`; kept in a
+/// type whose `Debug` does not show it so that it is never logged by accident.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ClientSecret(String);
+
+impl ClientSecret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for ClientSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ClientSecret(..)")
+    }
+}
+
+/// A valid configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub region: Region,
+    pub user_pool_id: UserPoolId,
+    pub app_client_id: AppClientId,
+    /// The API's URL, called with GET and the ID token.
+    pub api_url: String,
+    /// Cognito's endpoint: `cognito_endpoint` if set, otherwise the region's.
+    pub cognito_endpoint: String,
+    pub token_storage: TokenStorage,
+    pub app_client_secret: Option<ClientSecret>,
+}
+
+/// Why there is no usable configuration. Each message names the file and the key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("the page could not load {CONFIG_FILE}: {0}; put a {CONFIG_FILE} next to index.html")]
+    Unavailable(String),
+    #[error("{CONFIG_FILE} is not a JSON object ({0}); it should look like {{\"region\": \"eu-west-1\", ...}}")]
+    NotJson(String),
+    #[error("{CONFIG_FILE} has no `{0}`; add it")]
+    Missing(&'static str),
+    #[error("`{key}` in {CONFIG_FILE} {reason}")]
+    Invalid { key: &'static str, reason: String },
+}
+
+impl Config {
+    /// Parses the text of `config.json`.
+    pub fn parse(text: &str) -> Result<Self, ConfigError> {
+        let value: Value = serde_json::from_str(text).map_err(|e| ConfigError::NotJson(e.to_string()))?;
+        let Value::Object(keys) = value else {
+            return Err(ConfigError::NotJson("the top level is not an object".to_owned()));
+        };
+        let keys = Keys(keys);
+
+        let region: Region = keys.parse("region")?;
+        let user_pool_id: UserPoolId = keys.parse("user_pool_id")?;
+        if user_pool_id.region() != &region {
+            return Err(ConfigError::Invalid {
+                key: "user_pool_id",
+                reason: format!("is in region `{}` but `region` is `{region}`; they must match", user_pool_id.region()),
+            });
+        }
+        let app_client_id: AppClientId = keys.parse("app_client_id")?;
+        let api_url = checked_url("api_url", keys.required("api_url")?)?;
+        let cognito_endpoint = match keys.optional("cognito_endpoint")? {
+            Some(url) => checked_url("cognito_endpoint", url)?,
+            None => format!("https://cognito-idp.{region}.amazonaws.com/"),
+        };
+        let token_storage = match keys.optional("token_storage")? {
+            None | Some("session") => TokenStorage::Session,
+            Some("local") => TokenStorage::Local,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    key: "token_storage",
+                    reason: format!("is `{other}`; use \"session\" (the default) or \"local\""),
+                });
+            }
+        };
+        let app_client_secret =
+            keys.optional("app_client_secret")?.filter(|s| !s.is_empty()).map(|s| ClientSecret(s.to_owned()));
+        Ok(Self { region, user_pool_id, app_client_id, api_url, cognito_endpoint, token_storage, app_client_secret })
+    }
+}
+
+struct Keys(Map<String, Value>);
+
+impl Keys {
+    fn optional(&self, key: &'static str) -> Result<Option<&str>, ConfigError> {
+        match self.0.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.trim())),
+            Some(_) => Err(ConfigError::Invalid { key, reason: "must be a string".to_owned() }),
+        }
+    }
+
+    fn required(&self, key: &'static str) -> Result<&str, ConfigError> {
+        self.optional(key)?.filter(|s| !s.is_empty()).ok_or(ConfigError::Missing(key))
+    }
+
+    fn parse<T>(&self, key: &'static str) -> Result<T, ConfigError>
+    where
+        T: std::str::FromStr<Err = whoami_shared::ParseIdError>,
+    {
+        self.required(key)?
+            .parse()
+            .map_err(|e: whoami_shared::ParseIdError| ConfigError::Invalid { key, reason: e.to_string() })
+    }
+}
+
+/// Checks a URL the page sends tokens or passwords to: HTTPS, or plain HTTP to this machine
+/// only (the local stack), so a typo cannot send a password over the open network.
+fn checked_url(key: &'static str, url: &str) -> Result<String, ConfigError> {
+    let invalid = |reason: &str| ConfigError::Invalid { key, reason: format!("is `{url}`: {reason}") };
+    let (scheme, rest) = url.split_once("://").ok_or_else(|| invalid("not an absolute URL such as https://..."))?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    if host.is_empty() || host.contains(char::is_whitespace) {
+        return Err(invalid("it names no host"));
+    }
+    let host_name = if host.starts_with('[') {
+        host.split_inclusive(']').next().unwrap_or(host)
+    } else {
+        host.split(':').next().unwrap_or(host)
+    };
+    let loopback = matches!(host_name, "localhost" | "127.0.0.1" | "[::1]");
+    match scheme {
+        "https" => Ok(url.to_owned()),
+        "http" if loopback => Ok(url.to_owned()),
+        "http" => Err(invalid("plain HTTP is allowed only to this machine (127.0.0.1 or localhost); use https://")),
+        _ => Err(invalid("use https:// (or http:// to this machine)")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"{"region": "eu-west-1", "user_pool_id": "eu-west-1_AbC123",
+        "app_client_id": "3n4b5urk1ft4fl3mg5e62d9ado",
+        "api_url": "https://abc123.execute-api.eu-west-1.amazonaws.com/test"}"#;
+
+    /// `GOOD` with `key` set to `value` (or removed when `value` is null).
+    fn with(key: &str, value: Value) -> String {
+        let mut config: Map<String, Value> = serde_json::from_str(GOOD).unwrap();
+        if value.is_null() {
+            config.remove(key);
+        } else {
+            config.insert(key.to_owned(), value);
+        }
+        Value::Object(config).to_string()
+    }
+
+    fn check(text: &str, expected: Result<(), &str>) {
+        match (Config::parse(text), expected) {
+            (Ok(_), Ok(())) => {}
+            (Err(e), Err(part)) => assert!(e.to_string().contains(part), "{e} should mention {part:?}"),
+            (got, want) => panic!("{text}: got {got:?}, expected {want:?}"),
+        }
+    }
+
+    #[test]
+    fn defaults() {
+        let config = Config::parse(GOOD).unwrap();
+        assert_eq!(config.cognito_endpoint, "https://cognito-idp.eu-west-1.amazonaws.com/");
+        assert_eq!(config.token_storage, TokenStorage::Session);
+        assert!(config.app_client_secret.is_none());
+    }
+
+    #[test]
+    fn options() {
+        let local = Config::parse(&with("token_storage", "local".into())).unwrap();
+        assert_eq!(local.token_storage, TokenStorage::Local);
+        let moto = Config::parse(&with("cognito_endpoint", "http://127.0.0.1:5005".into())).unwrap();
+        assert_eq!(moto.cognito_endpoint, "http://127.0.0.1:5005");
+        let secret = Config::parse(&with("app_client_secret", "s3cr3t".into())).unwrap();
+        assert_eq!(secret.app_client_secret.as_ref().map(ClientSecret::expose), Some("s3cr3t"));
+        assert!(!format!("{secret:?}").contains("s3cr3t"));
+    }
+
+    #[test]
+    fn problems_name_the_key() {
+        check("", Err("not a JSON object"));
+        check("[1]", Err("not a JSON object"));
+        check(&with("region", Value::Null), Err("no `region`"));
+        check(&with("api_url", "".into()), Err("no `api_url`"));
+        check(&with("region", 5.into()), Err("`region` in config.json must be a string"));
+        check(&with("region", "us-east-1".into()), Err("they must match"));
+        check(&with("user_pool_id", "nope".into()), Err("`user_pool_id`"));
+        check(&with("app_client_id", "a b".into()), Err("`app_client_id`"));
+        check(&with("token_storage", "cookie".into()), Err("\"local\""));
+        check(&with("api_url", "abc".into()), Err("not an absolute URL"));
+        check(&with("api_url", "http://api.example.com/".into()), Err("plain HTTP is allowed only"));
+        check(&with("api_url", "ftp://127.0.0.1/".into()), Err("use https://"));
+        check(&with("api_url", "http://localhost.evil.com/".into()), Err("plain HTTP"));
+        check(&with("cognito_endpoint", "http://127.0.0.1@evil.com/".into()), Err("plain HTTP"));
+    }
+
+    #[test]
+    fn loopback_may_use_http() {
+        for url in ["http://127.0.0.1:8080/api/", "http://localhost:3000", "http://[::1]:9/x", "https://x.example"] {
+            check(&with("api_url", url.into()), Ok(()));
+        }
+    }
+}

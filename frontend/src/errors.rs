@@ -1,0 +1,184 @@
+//! What can go wrong when signing in or calling the API, as plain sentences for people.
+//!
+//! Cognito answers errors with `{"__type": "...Exception", "message": ...}`; its messages are
+//! terse and sometimes leak whether an account exists, so the page maps the type to its own
+//! sentence and never shows the raw body.
+
+use whoami_shared::cognito::ErrorResponse;
+
+/// Why Cognito did not sign the user in (or refresh, or accept a new password).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuthError {
+    #[error("The email or password is not right. Check them and try again.")]
+    WrongCredentials,
+    #[error("This account is not confirmed yet. Confirm it from the email you were sent, or ask an administrator.")]
+    NotConfirmed,
+    #[error("This account's password must be reset before it can sign in. Ask an administrator to reset it.")]
+    PasswordResetRequired,
+    #[error("Too many attempts. Wait a minute, then try again.")]
+    TooManyAttempts,
+    #[error("The sign-in service is unreachable. Check your connection and try again.")]
+    Unreachable,
+    #[error("The new password does not meet the password policy: {0}")]
+    PasswordPolicy(String),
+    #[error("This sign-in took too long and has expired. Sign in again.")]
+    ChallengeExpired,
+    #[error("Your session has ended. Sign in again.")]
+    SessionEnded,
+    #[error(
+        "This account needs a sign-in step that this page does not handle yet ({0}). Sign in another way, or ask an administrator."
+    )]
+    UnsupportedChallenge(String),
+    #[error("The sign-in service refused the page's request ({0}). The page's configuration may be wrong.")]
+    Misconfigured(String),
+    #[error("The sign-in service answered something unexpected ({0}). Try again later.")]
+    Unexpected(String),
+}
+
+/// Which call the error answered: the same exception means different things in each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Call {
+    SignIn,
+    NewPassword,
+    Refresh,
+}
+
+impl AuthError {
+    /// Maps a Cognito error answer (status and body) to what it means for `call`.
+    pub fn from_response(call: Call, status: u16, body: &str) -> Self {
+        let Ok(error) = serde_json::from_str::<ErrorResponse>(body) else {
+            // Not Cognito's JSON: a proxy's or load balancer's page, most likely.
+            return if status >= 500 || status == 0 {
+                AuthError::Unreachable
+            } else {
+                AuthError::Unexpected(format!("HTTP {status}"))
+            };
+        };
+        match (call, error.exception()) {
+            (Call::Refresh, "NotAuthorizedException" | "UserNotFoundException") => AuthError::SessionEnded,
+            (Call::NewPassword, "NotAuthorizedException" | "CodeMismatchException" | "ExpiredCodeException") => {
+                AuthError::ChallengeExpired
+            }
+            (_, "NotAuthorizedException" | "UserNotFoundException") => AuthError::WrongCredentials,
+            (_, "UserNotConfirmedException") => AuthError::NotConfirmed,
+            (_, "PasswordResetRequiredException") => AuthError::PasswordResetRequired,
+            (_, "TooManyRequestsException" | "TooManyFailedAttemptsException" | "LimitExceededException") => {
+                AuthError::TooManyAttempts
+            }
+            (_, "InvalidPasswordException") => AuthError::PasswordPolicy(error.message),
+            (_, "InternalErrorException" | "ServiceUnavailableException") => AuthError::Unreachable,
+            (
+                _,
+                kind @ ("ResourceNotFoundException"
+                | "InvalidParameterException"
+                | "InvalidUserPoolConfigurationException"),
+            ) => AuthError::Misconfigured(kind.to_owned()),
+            (_, kind) => AuthError::Unexpected(kind.to_owned()),
+        }
+    }
+
+    /// True when the answer is final for a stored session: the tokens are no good and
+    /// should be dropped. Anything else (the network, throttling) may pass, so the session
+    /// is kept and the user offered a retry.
+    pub fn ends_session(&self) -> bool {
+        matches!(
+            self,
+            AuthError::SessionEnded
+                | AuthError::WrongCredentials
+                | AuthError::NotConfirmed
+                | AuthError::PasswordResetRequired
+                | AuthError::Misconfigured(_)
+        )
+    }
+}
+
+/// Why the page could not show the email.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WhoAmIError {
+    /// The session is over; the tokens have been dropped.
+    #[error("{0}")]
+    SessionEnded(AuthError),
+    /// Refreshing the token failed for a reason that may pass.
+    #[error("{0}")]
+    Refresh(AuthError),
+    #[error("The API is unreachable. Your session is kept; try again.")]
+    ApiUnreachable,
+    #[error("The API refused the request: {0}")]
+    Refused(String),
+    #[error("The API answered something unexpected (HTTP {0}). Try again later.")]
+    Unexpected(u16),
+}
+
+impl WhoAmIError {
+    /// True when the tokens are gone and the sign-in form should be shown.
+    pub fn ends_session(&self) -> bool {
+        matches!(self, WhoAmIError::SessionEnded(_))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(call: Call, status: u16, body: &str, expected: &AuthError) {
+        assert_eq!(&AuthError::from_response(call, status, body), expected, "{call:?} {status} {body}");
+    }
+
+    fn body(kind: &str) -> String {
+        format!(r#"{{"__type": "{kind}", "message": "raw text"}}"#)
+    }
+
+    #[test]
+    fn sign_in_errors() {
+        use AuthError::*;
+        for (kind, expected) in [
+            ("NotAuthorizedException", WrongCredentials),
+            ("UserNotFoundException", WrongCredentials),
+            ("com.amazonaws.cognito#NotAuthorizedException", WrongCredentials),
+            ("UserNotConfirmedException", NotConfirmed),
+            ("PasswordResetRequiredException", PasswordResetRequired),
+            ("TooManyRequestsException", TooManyAttempts),
+            ("TooManyFailedAttemptsException", TooManyAttempts),
+            ("LimitExceededException", TooManyAttempts),
+            ("InternalErrorException", Unreachable),
+            ("ResourceNotFoundException", Misconfigured("ResourceNotFoundException".into())),
+            ("InvalidParameterException", Misconfigured("InvalidParameterException".into())),
+            ("SomethingNewException", Unexpected("SomethingNewException".into())),
+        ] {
+            check(Call::SignIn, 400, &body(kind), &expected);
+        }
+    }
+
+    #[test]
+    fn the_call_changes_the_meaning() {
+        check(Call::Refresh, 400, &body("NotAuthorizedException"), &AuthError::SessionEnded);
+        check(Call::NewPassword, 400, &body("NotAuthorizedException"), &AuthError::ChallengeExpired);
+        check(Call::NewPassword, 400, &body("InvalidPasswordException"), &AuthError::PasswordPolicy("raw text".into()));
+        check(Call::Refresh, 400, &body("TooManyRequestsException"), &AuthError::TooManyAttempts);
+    }
+
+    #[test]
+    fn bodies_that_are_not_cognito_json() {
+        // moto answers RevokeToken with an HTML 500 page.
+        check(Call::SignIn, 500, "<!doctype html><title>500</title>", &AuthError::Unreachable);
+        check(Call::SignIn, 502, "", &AuthError::Unreachable);
+        check(Call::SignIn, 403, "forbidden", &AuthError::Unexpected("HTTP 403".into()));
+    }
+
+    #[test]
+    fn messages_are_sentences_without_raw_text() {
+        let error = AuthError::from_response(Call::SignIn, 400, &body("NotAuthorizedException"));
+        let shown = error.to_string();
+        assert!(shown.ends_with('.') && !shown.contains("raw text") && !shown.contains('{'), "{shown}");
+    }
+
+    #[test]
+    fn only_final_answers_end_a_session() {
+        assert!(AuthError::SessionEnded.ends_session());
+        assert!(!AuthError::Unreachable.ends_session());
+        assert!(!AuthError::TooManyAttempts.ends_session());
+        assert!(WhoAmIError::SessionEnded(AuthError::SessionEnded).ends_session());
+        assert!(!WhoAmIError::ApiUnreachable.ends_session());
+        assert!(!WhoAmIError::Refresh(AuthError::Unreachable).ends_session());
+    }
+}
