@@ -1,0 +1,121 @@
+// Helpers for the browser tests: the stack under test, users in its Cognito, and Chromium.
+//
+// The stack is not started here: WHOAMI_E2E_URL names a running one (`cargo xtask dev`, or
+// what `cargo xtask test` starts). Users are created through the Cognito emulator's admin API,
+// whose address and ids come from the page's own /config.json.
+
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const url = process.env.WHOAMI_E2E_URL;
+if (!url) {
+  throw new Error('set WHOAMI_E2E_URL to the page of a running local stack, e.g. http://127.0.0.1:8080/');
+}
+export const base = url.endsWith('/') ? url : `${url}/`;
+
+/** Where screenshots go (git-ignored). */
+export const artifacts = process.env.WHOAMI_E2E_ARTIFACTS ?? join(import.meta.dirname, 'artifacts');
+mkdirSync(artifacts, { recursive: true });
+
+/** The page's configuration, as the page itself reads it. */
+export async function config() {
+  const response = await fetch(new URL('config.json', base));
+  if (!response.ok) throw new Error(`${base}config.json answered HTTP ${response.status}`);
+  const config = await response.json();
+  if (!config.cognito_endpoint) {
+    throw new Error('config.json has no cognito_endpoint: these tests need the local stack, not real Cognito');
+  }
+  return config;
+}
+
+/** Calls one Cognito operation on the emulator. */
+async function cognito(config, operation, body) {
+  const response = await fetch(config.cognito_endpoint, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.1',
+      'X-Amz-Target': `AWSCognitoIdentityProviderService.${operation}`,
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${operation} answered HTTP ${response.status}: ${text}`);
+  return text ? JSON.parse(text) : {};
+}
+
+let counter = 0;
+
+/** A new user. With `temporary` only, signing in meets NEW_PASSWORD_REQUIRED. */
+export async function createUser(config, { password, temporary = 'Temp-Pass-1' } = {}) {
+  counter += 1;
+  const email = `e2e-${process.pid}-${Date.now()}-${counter}@example.com`;
+  await cognito(config, 'AdminCreateUser', {
+    UserPoolId: config.user_pool_id,
+    Username: email,
+    TemporaryPassword: temporary,
+    MessageAction: 'SUPPRESS',
+    UserAttributes: [
+      { Name: 'email', Value: email },
+      { Name: 'email_verified', Value: 'true' },
+    ],
+  });
+  if (password) {
+    await cognito(config, 'AdminSetUserPassword', {
+      UserPoolId: config.user_pool_id,
+      Username: email,
+      Password: password,
+      Permanent: true,
+    });
+  }
+  return { email, password: password ?? temporary };
+}
+
+/** Headless Chromium as this project's machines need it started (see TOOLCHAIN notes). */
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.WHOAMI_CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * A fresh page (own storage) that records console errors, so that a test can assert that
+ * nothing went wrong unseen, CSP violations included.
+ */
+export async function openPage(browser, name) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(String(error)));
+  let step = 0;
+  const shot = async (what) => {
+    step += 1;
+    await page.screenshot({ path: join(artifacts, `${name}-${String(step).padStart(2, '0')}-${what}.png`), fullPage: true });
+  };
+  return { context, page, errors, shot };
+}
+
+/** Fills the sign-in form and submits it with Enter, as a keyboard user would. */
+export async function signIn(page, { email, password }) {
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByLabel('Password', { exact: true }).press('Enter');
+}
+
+/** The stored tokens, as the page keeps them (sessionStorage by default). */
+export async function storedTokens(page) {
+  return page.evaluate(() => sessionStorage.getItem('cognito-whoami.tokens') ?? localStorage.getItem('cognito-whoami.tokens'));
+}

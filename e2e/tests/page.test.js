@@ -1,0 +1,190 @@
+// The page's flows in headless Chromium against a running local stack: sign-in, a wrong
+// password, the new-password challenge, reload, sign-out, a token refreshed before expiry,
+// an unreachable API or Cognito, and a missing config.json. Screenshots go to artifacts/.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { base, config, createUser, launch, openPage, signIn, storedTokens } from '../lib.js';
+
+let browser;
+let cfg;
+
+before(async () => {
+  cfg = await config();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+const PASSWORD = 'Good-Pass-123';
+const TIMEOUT = { timeout: 10_000 };
+
+/** Console errors that mean a bug rather than an answer the page handled (a 400 logs one). */
+function assertNoBreakage(errors) {
+  const bad = errors.filter((e) => /Content.Security.Policy|panicked|RuntimeError|unreachable executed/i.test(e));
+  assert.deepEqual(bad, []);
+}
+
+/** Opens the page and waits for the sign-in form. */
+async function open(name) {
+  const opened = await openPage(browser, name);
+  await opened.page.goto(base);
+  await opened.page.getByRole('button', { name: 'Sign in' }).waitFor(TIMEOUT);
+  await opened.shot('form');
+  return opened;
+}
+
+async function expectEmail(page, email) {
+  const shown = page.locator('#email-shown');
+  await shown.waitFor(TIMEOUT);
+  assert.equal((await shown.textContent()).trim(), email);
+}
+
+async function expectAlert(page, pattern) {
+  const alert = page.getByRole('alert');
+  await page.waitForFunction(() => document.querySelector('[role=alert]')?.textContent.trim(), null, TIMEOUT);
+  assert.match(await alert.textContent(), pattern);
+  // Focus moves to the error so that keyboard and screen-reader users meet it at once.
+  await page.waitForFunction(() => document.activeElement?.getAttribute('role') === 'alert', null, TIMEOUT);
+}
+
+test('sign in shows the email the API returned, and no token text', async () => {
+  const user = await createUser(cfg, { password: PASSWORD });
+  const { context, page, errors, shot } = await open('sign-in');
+  await signIn(page, user);
+  await expectEmail(page, user.email);
+  await shot('signed-in');
+  const tokens = JSON.parse(await storedTokens(page));
+  const html = await page.content();
+  for (const token of [tokens.id_token, tokens.access_token, tokens.refresh_token]) {
+    assert.ok(token && !html.includes(token), 'token text must never be rendered');
+  }
+  assertNoBreakage(errors);
+  await context.close();
+});
+
+test('a wrong password is a plain sentence in a focused alert', async () => {
+  const user = await createUser(cfg, { password: PASSWORD });
+  const { context, page, errors, shot } = await open('wrong-password');
+  await signIn(page, { email: user.email, password: 'Not-The-Password-1' });
+  await expectAlert(page, /email or password is not right/);
+  await shot('alert');
+  assert.equal(await page.getByRole('button', { name: 'Sign in' }).isEnabled(), true);
+  assert.equal(await storedTokens(page), null);
+  assertNoBreakage(errors);
+  await context.close();
+});
+
+test('a temporary password leads to the new-password form, checked before sending', async () => {
+  const user = await createUser(cfg, {});
+  const { context, page, errors, shot } = await open('new-password');
+  await signIn(page, user);
+  await page.getByLabel('New password', { exact: true }).waitFor(TIMEOUT);
+  await shot('challenge');
+  await page.getByLabel('New password', { exact: true }).fill('New-Pass-123');
+  await page.getByLabel('Confirm new password', { exact: true }).fill('New-Pass-124');
+  await page.getByRole('button', { name: 'Set new password' }).click();
+  await expectAlert(page, /not the same/);
+  await shot('mismatch');
+  await page.getByLabel('New password', { exact: true }).fill('short');
+  await page.getByLabel('Confirm new password', { exact: true }).fill('short');
+  await page.getByRole('button', { name: 'Set new password' }).click();
+  await expectAlert(page, /at least 8 characters/);
+  await page.getByLabel('New password', { exact: true }).fill('New-Pass-123');
+  await page.getByLabel('Confirm new password', { exact: true }).fill('New-Pass-123');
+  await page.getByRole('button', { name: 'Set new password' }).click();
+  await expectEmail(page, user.email);
+  await shot('signed-in');
+  assertNoBreakage(errors);
+  await context.close();
+});
+
+test('a reload restores the session; sign-out clears it', async () => {
+  const user = await createUser(cfg, { password: PASSWORD });
+  const { context, page, errors, shot } = await open('reload-sign-out');
+  await signIn(page, user);
+  await expectEmail(page, user.email);
+  await page.reload();
+  await expectEmail(page, user.email);
+  await shot('reloaded');
+  const revoke = page.waitForRequest((r) => r.headers()['x-amz-target']?.endsWith('.RevokeToken'), TIMEOUT);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign in' }).waitFor(TIMEOUT);
+  await revoke;
+  await shot('signed-out');
+  assert.equal(await storedTokens(page), null);
+  await page.reload();
+  await page.getByRole('button', { name: 'Sign in' }).waitFor(TIMEOUT);
+  assert.equal(await page.locator('#email-shown').count(), 0);
+  assertNoBreakage(errors);
+  await context.close();
+});
+
+test('an ID token about to expire is refreshed before the API call', async () => {
+  const user = await createUser(cfg, { password: PASSWORD });
+  const { context, page, errors, shot } = await open('refresh');
+  await signIn(page, user);
+  await expectEmail(page, user.email);
+  // The page compares the token's real `exp` with its clock: moving the browser's clock 56
+  // minutes ahead makes the hour-long token expire within five minutes, without touching it.
+  await page.clock.install({ time: Date.now() + 56 * 60 * 1000 });
+  const refreshes = [];
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && request.postData()?.includes('REFRESH_TOKEN_AUTH')) refreshes.push(request);
+  });
+  const before = await storedTokens(page);
+  await page.reload();
+  await expectEmail(page, user.email);
+  await shot('refreshed');
+  assert.equal(refreshes.length, 1, 'one REFRESH_TOKEN_AUTH');
+  const after = JSON.parse(await storedTokens(page));
+  assert.equal(after.refresh_token, JSON.parse(before).refresh_token, 'the refresh token is kept');
+  assertNoBreakage(errors);
+  await context.close();
+});
+
+test('an unreachable API keeps the session and offers to retry', async () => {
+  const user = await createUser(cfg, { password: PASSWORD });
+  const { context, page, errors, shot } = await open('api-unreachable');
+  await signIn(page, user);
+  await expectEmail(page, user.email);
+  const api = new URL(cfg.api_url);
+  const blocked = (url) => url.href.startsWith(api.href);
+  await page.route(blocked, (route) => route.abort('connectionrefused'));
+  await page.reload();
+  await expectAlert(page, /API is unreachable/);
+  await shot('unreachable');
+  assert.notEqual(await storedTokens(page), null, 'the session is kept');
+  await page.unroute(blocked);
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await expectEmail(page, user.email);
+  await shot('recovered');
+  assertNoBreakage(errors);
+  await context.close();
+});
+
+test('an unreachable sign-in service is said so', async () => {
+  const user = await createUser(cfg, { password: PASSWORD });
+  const { context, page, errors, shot } = await open('cognito-unreachable');
+  const cognito = (url) => url.href.startsWith(new URL(cfg.cognito_endpoint).href);
+  await page.route(cognito, (route) => route.abort('connectionrefused'));
+  await signIn(page, user);
+  await expectAlert(page, /sign-in service is unreachable/);
+  await shot('alert');
+  assertNoBreakage(errors);
+  await context.close();
+});
+
+test('a missing config.json gives a page that says so', async () => {
+  const { context, page, errors, shot } = await openPage(browser, 'no-config');
+  await page.route((url) => url.pathname.endsWith('/config.json'), (route) => route.fulfill({ status: 404, body: '' }));
+  await page.goto(base);
+  await page.getByText('This page is not set up').waitFor(TIMEOUT);
+  assert.match(await page.getByRole('alert').textContent(), /config\.json.*HTTP 404/);
+  await shot('message');
+  assertNoBreakage(errors);
+  await context.close();
+});
