@@ -11,13 +11,13 @@ use crate::config::Config;
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct AwsArgs {
     /// The AWS profile for credentials [default: AWS_PROFILE, else `default`]
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME", help_heading = "Global options")]
     pub profile: Option<String>,
     /// The region, instead of `region` in the config file
-    #[arg(long, global = true, value_name = "REGION")]
+    #[arg(long, global = true, value_name = "REGION", help_heading = "Global options")]
     pub region: Option<Region>,
     /// Cognito's address, instead of `cognito_endpoint` in the config file (a local emulator)
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(long, global = true, value_name = "URL", help_heading = "Global options")]
     pub endpoint_url: Option<Url>,
 }
 

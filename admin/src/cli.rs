@@ -34,7 +34,14 @@ or prompted for without echo on a terminal.";
 #[command(name = "whoami-admin", version, about = ABOUT, after_help = EXAMPLES)]
 pub struct Cli {
     /// The config file
-    #[arg(long, global = true, env = "WHOAMI_CONFIG", default_value = "whoami.toml", value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        env = "WHOAMI_CONFIG",
+        default_value = "whoami.toml",
+        value_name = "PATH",
+        help_heading = "Global options"
+    )]
     pub config: PathBuf,
     #[command(flatten)]
     pub aws: AwsArgs,
