@@ -51,10 +51,10 @@ impl Gateway {
     /// for five minutes or until the token expires, whichever comes first.
     async fn authorize(&self, token: &str) -> Result<Arc<VerifiedClaims>, Rejection> {
         let now = Instant::now();
-        if let Some((claims, until)) = self.cache.lock().expect("authorizer cache lock").get(token) {
-            if *until > now {
-                return Ok(claims.clone());
-            }
+        if let Some((claims, until)) = self.cache.lock().expect("authorizer cache lock").get(token)
+            && *until > now
+        {
+            return Ok(claims.clone());
         }
         let claims = Arc::new(self.authorizer.authorize(token).await?);
         let unix_now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
@@ -135,9 +135,9 @@ async fn api(
 fn into_axum(response: lambda_http::Response<lambda_http::Body>) -> Response {
     let (parts, body) = response.into_parts();
     let body = match body {
-        lambda_http::Body::Empty => Body::empty(),
         lambda_http::Body::Text(text) => Body::from(text),
         lambda_http::Body::Binary(bytes) => Body::from(bytes),
+        // Empty, and any kind a later lambda_http adds.
         _ => Body::empty(),
     };
     Response::from_parts(parts, body)

@@ -2,6 +2,7 @@
 //! doing, installs what is missing, and fails with the command that failed.
 
 mod cmd;
+mod dev;
 mod setup;
 mod test;
 mod web;
@@ -21,8 +22,15 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Install what building and testing need, skipping what is already there:
-    /// the wasm32 standard library, Trunk and wasm-bindgen-cli.
+    /// the wasm32 standard library, Trunk, wasm-bindgen-cli and moto (in .local/venv).
     Setup,
+    /// Run the whole system locally: moto for Cognito, a local API Gateway in front of the
+    /// Lambda's handler, and the page, on http://127.0.0.1:PORT/. Ctrl-C stops everything.
+    Dev {
+        /// The port for the page and the API
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+    },
     /// Everything CI checks: setup, rustfmt, clippy (-D warnings), every test, and the
     /// page's wasm build through Trunk.
     Test,
@@ -50,6 +58,7 @@ fn main() -> ExitCode {
 fn run(command: &Command, root: &Path) -> anyhow::Result<()> {
     match command {
         Command::Setup => setup::run().map(drop),
+        Command::Dev { port } => dev::run(root, *port),
         Command::Test => test::run(root),
         Command::BuildWeb => {
             let tools = setup::run()?;
