@@ -79,7 +79,12 @@ fuzz_target!(|data: &[u8]| {
             let claims: Value = serde_json::from_slice(rest).expect("an accepted payload is JSON");
             let config = &HARNESS.config;
             assert_eq!(claims["token_use"], "id");
-            assert_eq!(claims["aud"], config.app_client_id.as_str());
+            // RFC 7519 allows a list of audiences; ours must be among them.
+            let client = config.app_client_id.as_str();
+            assert!(
+                claims["aud"] == client
+                    || claims["aud"].as_array().is_some_and(|list| list.iter().any(|a| a == client))
+            );
             assert_eq!(claims["iss"], config.user_pool_id.issuer());
             assert!(claims["exp"].as_u64().is_some_and(|exp| exp > testkit::now()));
             assert_eq!(claims["email"], email.as_str());
