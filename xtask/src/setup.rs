@@ -56,6 +56,8 @@ pub fn run() -> anyhow::Result<Tools> {
     install_trunk()?;
     install_wasm_bindgen()?;
     let moto_server = install_moto(&crate::project_root())?;
+    install_binaryen(&crate::project_root())?;
+    install_chromium()?;
     Ok(Tools { wasm, moto_server })
 }
 
@@ -80,6 +82,56 @@ fn install_moto(root: &Path) -> anyhow::Result<PathBuf> {
         Command::new(venv.join("bin").join("pip")).args(["install", "--quiet", MOTO]),
     )?;
     Ok(server)
+}
+
+/// binaryen's wasm-opt, which Trunk runs on the page's wasm. npm's package is current
+/// (Debian's binaryen is from 2022 and rejects what rustc emits) and runs on node.
+const BINARYEN: &str = "binaryen@132.0.0";
+/// Must match `[tools] wasm_opt` in Trunk.toml.
+const BINARYEN_VERSION: &str = "wasm-opt version 132";
+
+/// Where `install_binaryen` puts wasm-opt; the page's build puts it first on PATH.
+pub fn binaryen_bin(root: &Path) -> PathBuf {
+    root.join(".local").join("binaryen").join("node_modules").join("binaryen").join("bin")
+}
+
+fn install_binaryen(root: &Path) -> anyhow::Result<()> {
+    let wasm_opt = binaryen_bin(root).join("wasm-opt");
+    if cmd::output(Command::new(&wasm_opt).arg("--version")).is_some_and(|v| v.starts_with(BINARYEN_VERSION)) {
+        eprintln!("xtask: {BINARYEN_VERSION} is installed ({})", wasm_opt.display());
+        return Ok(());
+    }
+    let prefix = root.join(".local").join("binaryen");
+    cmd::run(
+        &format!("installing {BINARYEN} (wasm-opt) from npm into {}", prefix.display()),
+        Command::new("npm").args(["install", "--no-audit", "--no-fund", "--prefix"]).arg(&prefix).arg(BINARYEN),
+    )
+    .context("npm is needed for wasm-opt: on Debian, `apt-get install nodejs npm`")
+}
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Chromium and chromedriver, for the page's wasm tests and its browser tests. Test tools
+/// cannot download browsers on these machines, so Debian's packages are used.
+fn install_chromium() -> anyhow::Result<()> {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        eprintln!("xtask: chromium and chromedriver are installed");
+        return Ok(());
+    }
+    if cmd::output(Command::new("id").arg("-u")).is_none_or(|uid| uid.trim() != "0") {
+        bail!("the browser tests need Chromium; install it with `sudo apt-get install -y chromium chromium-driver`");
+    }
+    cmd::run("updating Debian's package lists", Command::new("apt-get").args(["update", "-q"]))?;
+    cmd::run(
+        "installing chromium and chromium-driver (for the page's browser tests)",
+        Command::new("apt-get").args(["install", "-y", "-q", "--no-install-recommends", "chromium", "chromium-driver"]),
+    )
+}
+
+/// The chromedriver the page's wasm tests run through.
+pub fn chromedriver() -> &'static Path {
+    Path::new(CHROMEDRIVER)
 }
 
 fn wasm_toolchain() -> anyhow::Result<WasmToolchain> {

@@ -25,9 +25,27 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
             .current_dir(root),
     )?;
     cargo(root, "running each benchmark once as a test", &["test", "--locked", "-p", "whoami-lambda", "--benches"])?;
+    wasm_tests(root, &tools)?;
     web::build(root, &tools)?;
     eprintln!("xtask: all checks passed");
     Ok(())
+}
+
+/// The page's logic compiled to wasm and run in headless Chromium (frontend/tests/web.rs;
+/// Chromium's flags are in frontend/webdriver.json).
+fn wasm_tests(root: &Path, tools: &setup::Tools) -> anyhow::Result<()> {
+    let mut cargo = Command::new("cargo");
+    cargo
+        .args(["test", "--locked", "-p", "whoami-frontend", "--target", "wasm32-unknown-unknown"])
+        .current_dir(root)
+        // The wasm build's own target directory, shared with Trunk's.
+        .env("CARGO_TARGET_DIR", crate::target_dir(root)?.join("wasm"))
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+        .env("CHROMEDRIVER", setup::chromedriver());
+    for (name, value) in tools.wasm.env() {
+        cargo.env(name, value);
+    }
+    cmd::run("running the page's wasm tests in headless Chromium", &mut cargo)
 }
 
 fn cargo(root: &Path, what: &str, args: &[&str]) -> anyhow::Result<()> {

@@ -19,6 +19,7 @@ pub fn build(root: &Path, tools: &Tools) -> anyhow::Result<PathBuf> {
     for (name, value) in tools.wasm.env() {
         trunk.env(name, value);
     }
+    trunk.env("PATH", path_with_wasm_opt(root)?);
     cmd::run("building the web page (Trunk, release)", &mut trunk)?;
 
     let dist = root.join("dist");
@@ -44,6 +45,13 @@ pub fn build(root: &Path, tools: &Tools) -> anyhow::Result<PathBuf> {
     }
     eprintln!("xtask:   {:<48} {raw_total:>8} B  {gzip_total:>8} B gzipped", "total");
     Ok(dist)
+}
+
+/// PATH with setup's wasm-opt first, where Trunk looks for the version Trunk.toml names.
+fn path_with_wasm_opt(root: &Path) -> anyhow::Result<std::ffi::OsString> {
+    let mut dirs = vec![crate::setup::binaryen_bin(root)];
+    dirs.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+    Ok(std::env::join_paths(dirs)?)
 }
 
 /// The size of `bytes` after gzip at the best compression level.

@@ -1,0 +1,122 @@
+//! The page's logic in a real browser (headless Chromium through chromedriver): error
+//! mapping, refresh decisions, token storage and SECRET_HASH, as compiled to wasm.
+//!
+//! Run by `cargo xtask test`; by hand: `CHROMEDRIVER=/usr/bin/chromedriver
+//! CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+//! cargo test -p whoami-frontend --target wasm32-unknown-unknown`.
+#![cfg(target_arch = "wasm32")]
+
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use whoami_frontend::config::{Config, TokenStorage};
+use whoami_frontend::errors::{AuthError, Call};
+use whoami_frontend::password::{self, PasswordProblem};
+use whoami_frontend::session::{Freshness, REFRESH_MARGIN_SECS, Tokens, freshness};
+use whoami_frontend::storage::{KEY, TokenStore};
+use whoami_shared::secret_hash::secret_hash;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn check_error(call: Call, status: u16, body: &str, expected: &AuthError) {
+    assert_eq!(&AuthError::from_response(call, status, body), expected, "{call:?} {status} {body}");
+}
+
+#[wasm_bindgen_test]
+fn cognito_errors_become_sentences() {
+    let not_authorized = include_str!("../../shared/tests/data/cognito/error_not_authorized.json");
+    check_error(Call::SignIn, 400, not_authorized, &AuthError::WrongCredentials);
+    check_error(Call::Refresh, 400, not_authorized, &AuthError::SessionEnded);
+    check_error(Call::NewPassword, 400, not_authorized, &AuthError::ChallengeExpired);
+    let not_found = include_str!("../../shared/tests/data/cognito/error_user_not_found.json");
+    check_error(Call::SignIn, 400, not_found, &AuthError::WrongCredentials);
+    check_error(Call::SignIn, 400, r#"{"__type":"UserNotConfirmedException"}"#, &AuthError::NotConfirmed);
+    check_error(Call::SignIn, 400, r#"{"__type":"TooManyRequestsException"}"#, &AuthError::TooManyAttempts);
+    check_error(Call::SignIn, 500, "<html>", &AuthError::Unreachable);
+    assert!(AuthError::WrongCredentials.to_string().starts_with("The email or password is not right"));
+}
+
+#[wasm_bindgen_test]
+fn refresh_decisions() {
+    let now = 1_800_000_000;
+    assert_eq!(freshness(now + 3600, now), Freshness::Fresh);
+    assert_eq!(freshness(now + REFRESH_MARGIN_SECS, now), Freshness::RefreshFirst);
+    assert_eq!(freshness(now - 1, now), Freshness::RefreshFirst);
+    // A real ID token from moto: `exp` is read in wasm the same way as natively.
+    let captured = include_str!("../../shared/tests/data/cognito/initiate_auth.response.json");
+    let response: whoami_shared::cognito::AuthResponse = serde_json::from_str(captured).unwrap();
+    let result = response.authentication_result.unwrap();
+    let tokens =
+        Tokens { id_token: result.id_token, access_token: result.access_token, refresh_token: result.refresh_token };
+    assert_eq!(tokens.freshness(0), Freshness::Fresh);
+    assert_eq!(tokens.freshness(u64::from(u32::MAX)), Freshness::RefreshFirst);
+    assert!(tokens.username().is_some());
+}
+
+fn sample_tokens() -> Tokens {
+    Tokens { id_token: "id.x.y".into(), access_token: "access.x.y".into(), refresh_token: Some("refresh".into()) }
+}
+
+fn raw(kind: TokenStorage) -> web_sys::Storage {
+    let window = web_sys::window().unwrap();
+    match kind {
+        TokenStorage::Session => window.session_storage().unwrap().unwrap(),
+        TokenStorage::Local => window.local_storage().unwrap().unwrap(),
+    }
+}
+
+#[wasm_bindgen_test]
+fn storage_round_trips_in_the_configured_place() {
+    for (kind, other) in [(TokenStorage::Session, TokenStorage::Local), (TokenStorage::Local, TokenStorage::Session)] {
+        let store = TokenStore::new(kind);
+        store.clear();
+        assert_eq!(store.load(), None);
+        assert!(store.save(&sample_tokens()));
+        assert_eq!(store.load(), Some(sample_tokens()));
+        assert!(raw(kind).get_item(KEY).unwrap().is_some());
+        assert!(raw(other).get_item(KEY).unwrap().is_none(), "{kind:?} must not write {other:?}");
+        store.clear();
+        assert_eq!(store.load(), None);
+    }
+}
+
+#[wasm_bindgen_test]
+fn clearing_removes_tokens_from_both_storages() {
+    TokenStore::new(TokenStorage::Session).save(&sample_tokens());
+    TokenStore::new(TokenStorage::Local).save(&sample_tokens());
+    TokenStore::new(TokenStorage::Session).clear();
+    assert!(raw(TokenStorage::Session).get_item(KEY).unwrap().is_none());
+    assert!(raw(TokenStorage::Local).get_item(KEY).unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+fn unreadable_stored_tokens_are_dropped() {
+    raw(TokenStorage::Session).set_item(KEY, "{not json").unwrap();
+    assert_eq!(TokenStore::new(TokenStorage::Session).load(), None);
+    assert!(raw(TokenStorage::Session).get_item(KEY).unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+fn secret_hash_vectors() {
+    // The vectors of whoami_shared's native tests, computed with Python's hmac and hashlib.
+    assert_eq!(secret_hash("secret", "alice@example.com", "client123"), "O6iETPWy0G8MuX9zG8avLP58e0hgVrrDoXZhJUEsCVU=");
+    assert_eq!(
+        secret_hash(
+            "7c1f4s9nq0o8t1r5dq6v1e2m3k4j5h6g7f8d9s0a1p2o3i4u5y6",
+            "4e13a754-28d3-4e67-a08e-5ce0c6fae306",
+            "3n4b5urk1ft4fl3mg5e62d9ado"
+        ),
+        "oKF86FZFlWJ6jYuGd4KtMPcWlJcfdn+SwVWHw4/pIgM="
+    );
+    assert_eq!(secret_hash("k", "ü@example.com", "x"), "ip3VKlINwY3NuB1anty0fRzeCDI79CtPRjKBHPXSzAU=");
+}
+
+#[wasm_bindgen_test]
+fn config_and_password_checks() {
+    let config = Config::parse(
+        r#"{"region":"us-east-1","user_pool_id":"us-east-1_abc","app_client_id":"abc","api_url":"http://127.0.0.1:8080/api/","token_storage":"local"}"#,
+    )
+    .unwrap();
+    assert_eq!(config.token_storage, TokenStorage::Local);
+    assert!(Config::parse("{}").unwrap_err().to_string().contains("`region`"));
+    assert_eq!(password::check("New-Pass-123", "New-Pass-123"), Ok(()));
+    assert_eq!(password::check("New-Pass-123", "x"), Err(PasswordProblem::Mismatch));
+}
