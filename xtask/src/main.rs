@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's chores as one typed CLI. Every command says what it is
 //! doing, installs what is missing, and fails with the command that failed.
 
+mod bench;
 mod cmd;
 mod dev;
 mod setup;
@@ -36,6 +37,16 @@ enum Command {
     Test,
     /// Build the web page into dist/ (release, through Trunk).
     BuildWeb,
+    /// Load the local stack's authenticated API with wrk (installed if missing) and print
+    /// throughput, latency and the gateway's memory.
+    BenchGateway {
+        /// How long each run lasts
+        #[arg(long, default_value_t = 10)]
+        seconds: u32,
+        /// Concurrent connections, one run each
+        #[arg(long, value_delimiter = ',', default_values_t = [64, 1000])]
+        connections: Vec<u32>,
+    },
     /// Run the token fuzzer (nightly and cargo-fuzz, installed if missing).
     Fuzz {
         /// How long to fuzz.
@@ -64,6 +75,7 @@ fn run(command: &Command, root: &Path) -> anyhow::Result<()> {
             let tools = setup::run()?;
             web::build(root, &tools).map(drop)
         }
+        Command::BenchGateway { seconds, connections } => bench::run(root, *seconds, connections),
         Command::Fuzz { seconds } => test::fuzz(root, *seconds),
     }
 }

@@ -1,0 +1,85 @@
+//! `cargo xtask bench-gateway`: load on the local stack's authenticated API with wrk, on
+//! loopback and bounded in time. The figures go into BENCHMARKS.md.
+
+use std::io::{BufRead as _, BufReader, Write as _};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use anyhow::{Context, bail};
+
+use crate::{cmd, setup, web};
+
+/// Kills the stack when the benchmark ends, however it ends.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        // SIGINT, so the stack stops moto itself; then make sure.
+        let _ = Command::new("kill").arg("-INT").arg(self.0.id().to_string()).status();
+        let _ = self.0.wait();
+    }
+}
+
+pub fn run(root: &Path, seconds: u32, connections: &[u32]) -> anyhow::Result<()> {
+    let tools = setup::run()?;
+    if cmd::output(Command::new("wrk").arg("--version")).is_none() && !Path::new("/usr/bin/wrk").exists() {
+        cmd::run("installing wrk", Command::new("apt-get").args(["install", "-y", "-q", "wrk"]))?;
+    }
+    let dist = web::build(root, &tools)?;
+    for package in ["whoami-local", "whoami-admin"] {
+        cmd::run(
+            &format!("building {package} (release)"),
+            Command::new("cargo").args(["build", "--release", "--locked", "-p", package]).current_dir(root),
+        )?;
+    }
+    let release = crate::target_dir(root)?.join("release");
+    let state = root.join(".local").join("bench");
+    let mut stack = Command::new(release.join("whoami-local"))
+        .args(["--port", "0", "--json"])
+        .arg("--moto-server")
+        .arg(&tools.moto_server)
+        .arg("--dist")
+        .arg(&dist)
+        .arg("--state-dir")
+        .arg(&state)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("starting the local stack")?;
+    let mut ready = String::new();
+    BufReader::new(stack.stdout.take().expect("piped")).read_line(&mut ready)?;
+    let stack = Running(stack);
+    let ready: serde_json::Value = serde_json::from_str(&ready).context("the stack did not say it was ready")?;
+    let url = format!("{}api/", ready["url"].as_str().unwrap_or_default());
+
+    let mut login = Command::new(release.join("whoami-admin"))
+        .arg("--config")
+        .arg(state.join("whoami.toml"))
+        .args(["login", "--password-stdin", "--username"])
+        .arg(ready["demo_email"].as_str().unwrap_or_default())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()?;
+    writeln!(login.stdin.take().expect("piped"), "{}", ready["demo_password"].as_str().unwrap_or_default())?;
+    let out = login.wait_with_output()?;
+    if !out.status.success() {
+        bail!("the demo user could not sign in");
+    }
+    let token = String::from_utf8(out.stdout)?.trim().to_owned();
+
+    for &c in connections {
+        cmd::run(
+            &format!("wrk: {c} connections, {seconds} s, GET {url} with the demo user's ID token"),
+            Command::new("wrk")
+                .args(["--threads", "2", "--latency", "--connections", &c.to_string()])
+                .args(["--duration", &format!("{seconds}s"), "--header"])
+                .arg(format!("Authorization: {token}"))
+                .arg(&url),
+        )?;
+    }
+    let status = std::fs::read_to_string(format!("/proc/{}/status", stack.0.id()))?;
+    for line in status.lines().filter(|l| l.starts_with("VmHWM") || l.starts_with("VmRSS")) {
+        eprintln!("xtask: whoami-local {line}");
+    }
+    Ok(())
+}
