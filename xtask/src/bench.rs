@@ -1,24 +1,14 @@
 //! `cargo xtask bench-gateway`: load on the local stack's authenticated API with wrk, on
 //! loopback and bounded in time. The figures go into BENCHMARKS.md.
 
-use std::io::{BufRead as _, BufReader, Write as _};
+use std::io::Write as _;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 
+use crate::stack::Stack;
 use crate::{cmd, setup, web};
-
-/// Kills the stack when the benchmark ends, however it ends.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        // SIGINT, so the stack stops moto itself; then make sure.
-        let _ = Command::new("kill").arg("-INT").arg(self.0.id().to_string()).status();
-        let _ = self.0.wait();
-    }
-}
 
 pub fn run(root: &Path, seconds: u32, connections: &[u32]) -> anyhow::Result<()> {
     let tools = setup::run()?;
@@ -34,23 +24,9 @@ pub fn run(root: &Path, seconds: u32, connections: &[u32]) -> anyhow::Result<()>
     }
     let release = crate::target_dir(root)?.join("release");
     let state = root.join(".local").join("bench");
-    let mut stack = Command::new(release.join("whoami-local"))
-        .args(["--port", "0", "--json"])
-        .arg("--moto-server")
-        .arg(&tools.moto_server)
-        .arg("--dist")
-        .arg(&dist)
-        .arg("--state-dir")
-        .arg(&state)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .context("starting the local stack")?;
-    let mut ready = String::new();
-    BufReader::new(stack.stdout.take().expect("piped")).read_line(&mut ready)?;
-    let stack = Running(stack);
-    let ready: serde_json::Value = serde_json::from_str(&ready).context("the stack did not say it was ready")?;
-    let url = format!("{}api/", ready["url"].as_str().unwrap_or_default());
+    let stack = Stack::start(&release.join("whoami-local"), &tools.moto_server, &dist, &state)?;
+    let ready = &stack.ready;
+    let url = format!("{}api/", stack.url());
 
     let mut login = Command::new(release.join("whoami-admin"))
         .arg("--config")
@@ -77,7 +53,7 @@ pub fn run(root: &Path, seconds: u32, connections: &[u32]) -> anyhow::Result<()>
                 .arg(&url),
         )?;
     }
-    let status = std::fs::read_to_string(format!("/proc/{}/status", stack.0.id()))?;
+    let status = std::fs::read_to_string(format!("/proc/{}/status", stack.pid()))?;
     for line in status.lines().filter(|l| l.starts_with("VmHWM") || l.starts_with("VmRSS")) {
         eprintln!("xtask: whoami-local {line}");
     }

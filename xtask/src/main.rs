@@ -5,6 +5,7 @@ mod bench;
 mod cmd;
 mod dev;
 mod setup;
+mod stack;
 mod test;
 mod web;
 

@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
+use crate::stack::Stack;
 use crate::{cmd, setup, web};
 
 pub fn run(root: &Path) -> anyhow::Result<()> {
@@ -26,7 +27,8 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     )?;
     cargo(root, "running each benchmark once as a test", &["test", "--locked", "-p", "whoami-lambda", "--benches"])?;
     wasm_tests(root, &tools)?;
-    web::build(root, &tools)?;
+    let dist = web::build(root, &tools)?;
+    browser_tests(root, &tools, &dist)?;
     eprintln!("xtask: all checks passed");
     Ok(())
 }
@@ -46,6 +48,41 @@ fn wasm_tests(root: &Path, tools: &setup::Tools) -> anyhow::Result<()> {
         cargo.env(name, value);
     }
     cmd::run("running the page's wasm tests in headless Chromium", &mut cargo)
+}
+
+/// The page's flows in headless Chromium through a real local stack (e2e/), then the fault
+/// test that kills moto, then a second start of the stack to show it comes back.
+fn browser_tests(root: &Path, tools: &setup::Tools, dist: &Path) -> anyhow::Result<()> {
+    let e2e = root.join("e2e");
+    if !e2e.join("node_modules").join("playwright-core").exists() {
+        cmd::run(
+            "installing the browser tests' npm packages",
+            Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&e2e),
+        )?;
+    }
+    // `cargo test --workspace` built the stack's binary for its own tests.
+    let binary = crate::target_dir(root)?.join("debug").join("whoami-local");
+    let state = root.join(".local").join("e2e");
+    let artifacts = root.join(".local").join("e2e").join("screenshots");
+    let stack = Stack::start(&binary, &tools.moto_server, dist, &state)?;
+    let npm = |what: &str, script: &str| {
+        cmd::run(
+            what,
+            Command::new("npm")
+                .args(["run", "--silent", script])
+                .env("WHOAMI_E2E_URL", stack.url())
+                .env("WHOAMI_E2E_MOTO_PID", stack.moto_pid().to_string())
+                .env("WHOAMI_E2E_ARTIFACTS", &artifacts)
+                .current_dir(&e2e),
+        )
+    };
+    npm(&format!("running the browser tests against {}", stack.url()), "test")?;
+    npm("killing moto under a signed-in page", "test:faults")?;
+    drop(stack);
+    let again = Stack::start(&binary, &tools.moto_server, dist, &state)?;
+    eprintln!("xtask: the stack starts again after moto was killed ({})", again.url());
+    eprintln!("xtask: screenshots of each step are in {}", artifacts.display());
+    Ok(())
 }
 
 fn cargo(root: &Path, what: &str, args: &[&str]) -> anyhow::Result<()> {
