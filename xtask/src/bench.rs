@@ -16,12 +16,13 @@ pub fn run(root: &Path, seconds: u32, connections: &[u32]) -> anyhow::Result<()>
         cmd::run("installing wrk", Command::new("apt-get").args(["install", "-y", "-q", "wrk"]))?;
     }
     let dist = web::build(root, &tools)?;
-    for package in ["whoami-local", "whoami-admin"] {
-        cmd::run(
-            &format!("building {package} (release)"),
-            Command::new("cargo").args(["build", "--release", "--locked", "-p", package]).current_dir(root),
-        )?;
-    }
+    // One cargo invocation, so both binaries share one feature resolution and one build.
+    cmd::run(
+        "building the local stack and the admin CLI (release)",
+        Command::new("cargo")
+            .args(["build", "--release", "--locked", "-p", "whoami-local", "-p", "whoami-admin"])
+            .current_dir(root),
+    )?;
     let release = crate::target_dir(root)?.join("release");
     let state = root.join(".local").join("bench");
     let stack = Stack::start(&release.join("whoami-local"), &tools.moto_server, &dist, &state)?;
