@@ -1,11 +1,15 @@
 //! The REST API (v1) proxy event API Gateway sends the Lambda after its Cognito authorizer
 //! accepted a token, built from a local HTTP request and the token's verified claims.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::http::{HeaderMap, Method, Uri};
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 use whoami_lambda::verify::VerifiedClaims;
 
 /// The stage name the local API pretends to be deployed as.
@@ -25,55 +29,100 @@ pub struct Incoming<'a> {
     pub host: &'a str,
 }
 
-/// The event for `incoming`, with `claims` as the authorizer's.
-pub fn rest_event(incoming: &Incoming<'_>, claims: &VerifiedClaims) -> Value {
-    let mut headers = Map::new();
-    let mut multi_headers = Map::new();
+/// The event for `incoming`, as JSON text, with `claims` (from [`authorizer_claims`],
+/// serialized once per token) as the authorizer's.
+pub fn rest_event(incoming: &Incoming<'_>, claims: &RawValue) -> String {
+    let mut headers = HashMap::new();
+    let mut multi_value_headers: HashMap<&str, Vec<&str>> = HashMap::new();
     for (name, value) in incoming.headers {
         let Ok(value) = value.to_str() else { continue };
-        headers.insert(name.as_str().to_owned(), json!(value));
-        multi_headers
-            .entry(name.as_str().to_owned())
-            .or_insert_with(|| json!([]))
-            .as_array_mut()
-            .expect("always an array")
-            .push(json!(value));
+        headers.insert(name.as_str(), value);
+        multi_value_headers.entry(name.as_str()).or_default().push(value);
     }
     let (query, multi_query) = query_parameters(incoming.uri.query());
-    let now_ms = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis());
-    let request_id = format!("local-{:012}", REQUEST_COUNTER.fetch_add(1, Ordering::Relaxed));
     let proxy = incoming.path.trim_start_matches('/');
-    let user_agent = incoming.headers.get("user-agent").and_then(|v| v.to_str().ok());
-    let body = (!incoming.body.is_empty()).then(|| String::from_utf8_lossy(incoming.body).into_owned());
-    json!({
-        "resource": "/{proxy+}",
-        "path": incoming.path,
-        "httpMethod": incoming.method.as_str(),
-        "headers": headers,
-        "multiValueHeaders": multi_headers,
-        "queryStringParameters": query,
-        "multiValueQueryStringParameters": multi_query,
-        "pathParameters": if proxy.is_empty() { Value::Null } else { json!({ "proxy": proxy }) },
-        "stageVariables": null,
-        "requestContext": {
-            "resourceId": "local",
-            "authorizer": { "claims": authorizer_claims(claims) },
-            "resourcePath": "/{proxy+}",
-            "httpMethod": incoming.method.as_str(),
-            "requestTimeEpoch": now_ms,
-            "path": format!("/{STAGE}{}", incoming.path),
-            "accountId": "000000000000",
-            "protocol": "HTTP/1.1",
-            "stage": STAGE,
-            "domainPrefix": "local",
-            "requestId": request_id,
-            "identity": { "sourceIp": "127.0.0.1", "userAgent": user_agent },
-            "domainName": incoming.host,
-            "apiId": "local"
+    let event = RestEvent {
+        resource: "/{proxy+}",
+        path: incoming.path,
+        http_method: incoming.method.as_str(),
+        headers,
+        multi_value_headers,
+        query_string_parameters: query,
+        multi_value_query_string_parameters: multi_query,
+        path_parameters: (!proxy.is_empty()).then(|| HashMap::from([("proxy", proxy)])),
+        stage_variables: None,
+        request_context: RequestContext {
+            resource_id: "local",
+            authorizer: Authorizer { claims },
+            resource_path: "/{proxy+}",
+            http_method: incoming.method.as_str(),
+            request_time_epoch: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis()),
+            path: format!("/{STAGE}{}", incoming.path),
+            account_id: "000000000000",
+            protocol: "HTTP/1.1",
+            stage: STAGE,
+            domain_prefix: "local",
+            request_id: format!("local-{:012}", REQUEST_COUNTER.fetch_add(1, Ordering::Relaxed)),
+            identity: Identity {
+                source_ip: "127.0.0.1",
+                user_agent: incoming.headers.get("user-agent").and_then(|v| v.to_str().ok()),
+            },
+            domain_name: incoming.host,
+            api_id: "local",
         },
-        "body": body,
-        "isBase64Encoded": false
-    })
+        body: (!incoming.body.is_empty()).then(|| String::from_utf8_lossy(incoming.body)),
+        is_base64_encoded: false,
+    };
+    serde_json::to_string(&event).expect("the event serializes")
+}
+
+/// A REST API proxy event, in API Gateway's field names.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RestEvent<'a> {
+    resource: &'static str,
+    path: &'a str,
+    http_method: &'a str,
+    headers: HashMap<&'a str, &'a str>,
+    multi_value_headers: HashMap<&'a str, Vec<&'a str>>,
+    query_string_parameters: Option<HashMap<String, String>>,
+    multi_value_query_string_parameters: Option<HashMap<String, Vec<String>>>,
+    path_parameters: Option<HashMap<&'static str, &'a str>>,
+    stage_variables: Option<HashMap<String, String>>,
+    request_context: RequestContext<'a>,
+    body: Option<Cow<'a, str>>,
+    is_base64_encoded: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RequestContext<'a> {
+    resource_id: &'static str,
+    authorizer: Authorizer<'a>,
+    resource_path: &'static str,
+    http_method: &'a str,
+    request_time_epoch: u128,
+    path: String,
+    account_id: &'static str,
+    protocol: &'static str,
+    stage: &'static str,
+    domain_prefix: &'static str,
+    request_id: String,
+    identity: Identity<'a>,
+    domain_name: &'a str,
+    api_id: &'static str,
+}
+
+#[derive(Serialize)]
+struct Authorizer<'a> {
+    claims: &'a RawValue,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Identity<'a> {
+    source_ip: &'static str,
+    user_agent: Option<&'a str>,
 }
 
 /// Claims as API Gateway's Cognito authorizer writes them: every value a string, `exp`
@@ -103,20 +152,25 @@ pub fn format_date(unix_seconds: i64) -> String {
         .map_or_else(|| unix_seconds.to_string(), |t| t.format("%a %b %d %H:%M:%S UTC %Y").to_string())
 }
 
-fn query_parameters(query: Option<&str>) -> (Value, Value) {
-    let Some(query) = query.filter(|q| !q.is_empty()) else { return (Value::Null, Value::Null) };
-    let mut single = Map::new();
-    let mut multi = Map::new();
+/// Query parameters as API Gateway gives them: the last value of each name, and all values.
+type Parameters = (Option<HashMap<String, String>>, Option<HashMap<String, Vec<String>>>);
+
+fn query_parameters(query: Option<&str>) -> Parameters {
+    let Some(query) = query.filter(|q| !q.is_empty()) else { return (None, None) };
+    let mut single = HashMap::new();
+    let mut multi: HashMap<String, Vec<String>> = HashMap::new();
     let url = reqwest::Url::parse(&format!("http://local/?{query}")).expect("any query string parses");
     for (name, value) in url.query_pairs() {
-        single.insert(name.to_string(), json!(value));
-        multi.entry(name.to_string()).or_insert_with(|| json!([])).as_array_mut().expect("array").push(json!(value));
+        single.insert(name.to_string(), value.to_string());
+        multi.entry(name.to_string()).or_default().push(value.to_string());
     }
-    (Value::Object(single), Value::Object(multi))
+    (Some(single), Some(multi))
 }
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     #[test]
@@ -154,10 +208,13 @@ mod tests {
             body: b"",
             host: "127.0.0.1:8080",
         };
-        let event = rest_event(&incoming, &claims);
+        let claims = serde_json::value::to_raw_value(&authorizer_claims(&claims)).unwrap();
+        let text = rest_event(&incoming, &claims);
+        let event: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(event["requestContext"]["authorizer"]["claims"]["email"], "a@b.c");
         assert_eq!(event["multiValueQueryStringParameters"]["x"], json!(["1", "2"]));
-        let request = lambda_http::request::from_str(&event.to_string()).unwrap();
+        assert_eq!(event["pathParameters"]["proxy"], "whoami");
+        let request = lambda_http::request::from_str(&text).unwrap();
         assert_eq!(request.method(), "GET");
         assert!(matches!(
             lambda_http::RequestExt::request_context_ref(&request),

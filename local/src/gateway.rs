@@ -18,11 +18,12 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use serde_json::Value;
+use serde_json::value::RawValue;
 use tower_http::services::{ServeDir, ServeFile};
-use whoami_lambda::verify::{VerifiedClaims, Verifier};
+use whoami_lambda::verify::Verifier;
 use whoami_lambda::{App, Rejection};
 
-use crate::event::{Incoming, rest_event};
+use crate::event::{Incoming, authorizer_claims, rest_event};
 
 /// API Gateway keeps an authorizer's answer for a token this long (its default TTL).
 const AUTHORIZER_CACHE_TTL: Duration = Duration::from_secs(300);
@@ -39,7 +40,8 @@ pub struct Gateway {
     pub authorizer: Verifier,
     /// The page's runtime configuration, served as `/config.json`.
     pub config_json: String,
-    cache: Mutex<HashMap<String, (Arc<VerifiedClaims>, Instant)>>,
+    /// Per token: the authorizer's claims, already serialized for the event, and until when.
+    cache: Mutex<HashMap<String, (Arc<RawValue>, Instant)>>,
 }
 
 impl Gateway {
@@ -49,16 +51,18 @@ impl Gateway {
 
     /// The authorizer's answer for `token`, cached like API Gateway caches it: per token,
     /// for five minutes or until the token expires, whichever comes first.
-    async fn authorize(&self, token: &str) -> Result<Arc<VerifiedClaims>, Rejection> {
+    async fn authorize(&self, token: &str) -> Result<Arc<RawValue>, Rejection> {
         let now = Instant::now();
         if let Some((claims, until)) = self.cache.lock().expect("authorizer cache lock").get(token)
             && *until > now
         {
             return Ok(claims.clone());
         }
-        let claims = Arc::new(self.authorizer.authorize(token).await?);
+        let verified = self.authorizer.authorize(token).await?;
+        let claims: Arc<RawValue> =
+            serde_json::value::to_raw_value(&authorizer_claims(&verified)).expect("string claims serialize").into();
         let unix_now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-        let lifetime = claims
+        let lifetime = verified
             .get("exp")
             .and_then(Value::as_u64)
             .map_or(Duration::ZERO, |exp| Duration::from_secs(exp.saturating_sub(unix_now)).min(AUTHORIZER_CACHE_TTL));
@@ -120,7 +124,7 @@ async fn api(
     let path = if path.is_empty() { "/" } else { path };
     let host = headers.get(HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
     let incoming = Incoming { method: &method, path, uri: &uri, headers: &headers, body: &body, host };
-    let event = rest_event(&incoming, &claims).to_string();
+    let event = rest_event(&incoming, &claims);
     let request = match lambda_http::request::from_str(&event) {
         Ok(request) => request,
         Err(e) => {
