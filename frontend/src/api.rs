@@ -1,4 +1,4 @@
-//! The only module that talks HTTP: `config.json`, Cognito and the API.
+//! The only module that talks HTTP (the browser's `fetch`): `config.json`, Cognito and the API.
 //!
 //! Components hold one of three states and call typed functions on it. Only an
 //! [`Authenticated`] can call the API, and the only ways to get one are signing in,
@@ -10,9 +10,10 @@ use std::future::Future;
 use std::rc::Rc;
 
 use futures::future::{FutureExt as _, LocalBoxFuture, Shared};
-use gloo_net::http::Request;
+use js_sys::futures::JsFuture;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use wasm_bindgen::JsCast as _;
 use whoami_shared::Email;
 use whoami_shared::api::{Envelope, Outcome};
 use whoami_shared::cognito::{
@@ -24,21 +25,22 @@ use whoami_shared::secret_hash::secret_hash;
 
 use crate::config::{CONFIG_FILE, Config, ConfigError};
 use crate::errors::{AuthError, Call, WhoAmIError};
+use crate::json;
 use crate::session::{Freshness, Tokens};
 use crate::storage::TokenStore;
 
 /// Fetches and parses `config.json`. `no-cache` so that a redeployed configuration is seen
 /// on the next load rather than whenever the browser's cache decides.
 pub async fn load_config() -> Result<Config, ConfigError> {
-    let response = Request::get(CONFIG_FILE)
-        .cache(web_sys::RequestCache::NoCache)
-        .send()
-        .await
-        .map_err(|_| ConfigError::Unavailable("the request failed".to_owned()))?;
+    let init = web_sys::RequestInit::new();
+    init.set_cache(web_sys::RequestCache::NoCache);
+    let response =
+        send(CONFIG_FILE, &init).await.ok_or_else(|| ConfigError::Unavailable("the request failed".to_owned()))?;
     if !response.ok() {
         return Err(ConfigError::Unavailable(format!("HTTP {}", response.status())));
     }
-    let text = response.text().await.map_err(|_| ConfigError::Unavailable("the body could not be read".to_owned()))?;
+    let text =
+        text(&response).await.ok_or_else(|| ConfigError::Unavailable("the body could not be read".to_owned()))?;
     Config::parse(&text)
 }
 
@@ -304,17 +306,21 @@ impl Authenticated {
 
     async fn call_api(&self) -> ApiAnswer {
         let id_token = self.0.tokens.borrow().id_token.clone();
-        let Ok(response) = Request::get(&self.0.config.api_url).header("Authorization", &id_token).send().await else {
+        let init = web_sys::RequestInit::new();
+        if let Some(headers) = headers(&[("Authorization", &id_token)]) {
+            init.set_headers(&headers);
+        }
+        let Some(response) = send(&self.0.config.api_url, &init).await else {
             return ApiAnswer::Failed(WhoAmIError::ApiUnreachable);
         };
         let status = response.status();
         if status == 401 {
             return ApiAnswer::Unauthorized;
         }
-        let Ok(body) = response.text().await else {
+        let Some(body) = text(&response).await else {
             return ApiAnswer::Failed(WhoAmIError::ApiUnreachable);
         };
-        match (status, serde_json::from_str::<Envelope>(&body)) {
+        match (status, json::from_str::<Envelope>(&body)) {
             (200, Ok(Envelope { response: Outcome::Success { results } })) => match results.email.parse() {
                 Ok(email) => ApiAnswer::Email(email),
                 Err(_) => ApiAnswer::Failed(WhoAmIError::Unexpected(status)),
@@ -341,22 +347,43 @@ async fn post_cognito<Req: Serialize, Resp: DeserializeOwned>(
     body: &Req,
     call: Call,
 ) -> Result<Resp, AuthError> {
-    let body = serde_json::to_string(body).map_err(|e| AuthError::Unexpected(e.to_string()))?;
-    let response = Request::post(&config.cognito_endpoint)
-        .header("Content-Type", CONTENT_TYPE)
-        .header("X-Amz-Target", target)
-        .body(body)
-        .map_err(|_| AuthError::Unexpected("the request could not be built".to_owned()))?
-        .send()
-        .await
-        .map_err(|_| AuthError::Unreachable)?;
+    let body =
+        json::to_string(body).ok_or_else(|| AuthError::Unexpected("the request could not be written".to_owned()))?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    let headers = headers(&[("Content-Type", CONTENT_TYPE), ("X-Amz-Target", target)])
+        .ok_or_else(|| AuthError::Unexpected("the request could not be built".to_owned()))?;
+    init.set_headers(&headers);
+    init.set_body(&body.into());
+    let response = send(&config.cognito_endpoint, &init).await.ok_or(AuthError::Unreachable)?;
     let status = response.status();
-    let text = response.text().await.map_err(|_| AuthError::Unreachable)?;
+    let text = text(&response).await.ok_or(AuthError::Unreachable)?;
     if response.ok() {
-        serde_json::from_str(&text).map_err(|_| AuthError::Unexpected(format!("an unreadable answer (HTTP {status})")))
+        json::from_str(&text).map_err(|_| AuthError::Unexpected(format!("an unreadable answer (HTTP {status})")))
     } else {
         Err(AuthError::from_response(call, status, &text))
     }
+}
+
+/// Sends one request with the browser's `fetch`: the response, whatever its status, or
+/// `None` when there is none (the network, CORS, or a request the browser refused).
+async fn send(url: &str, init: &web_sys::RequestInit) -> Option<web_sys::Response> {
+    let promise = web_sys::window()?.fetch_with_str_and_init(url, init);
+    JsFuture::from(promise).await.ok()?.dyn_into().ok()
+}
+
+/// A response's body as text, or `None` if it could not be read.
+async fn text(response: &web_sys::Response) -> Option<String> {
+    JsFuture::from(response.text().ok()?).await.ok()?.as_string()
+}
+
+/// Request headers; `None` if the browser refuses a name or value.
+fn headers(pairs: &[(&str, &str)]) -> Option<web_sys::Headers> {
+    let headers = web_sys::Headers::new().ok()?;
+    for (name, value) in pairs {
+        headers.set(name, value).ok()?;
+    }
+    Some(headers)
 }
 
 /// Seconds since the epoch by the browser's clock, which is what the token's `exp` is

@@ -6,8 +6,11 @@
 
 use std::fmt;
 
-use serde_json::{Map, Value};
+use serde::Deserialize;
+use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use whoami_shared::{AppClientId, Region, UserPoolId};
+
+use crate::json;
 
 /// The file the page reads, relative to the page itself.
 pub const CONFIG_FILE: &str = "config.json";
@@ -68,27 +71,23 @@ pub enum ConfigError {
 impl Config {
     /// Parses the text of `config.json`.
     pub fn parse(text: &str) -> Result<Self, ConfigError> {
-        let value: Value = serde_json::from_str(text).map_err(|e| ConfigError::NotJson(e.to_string()))?;
-        let Value::Object(keys) = value else {
-            return Err(ConfigError::NotJson("the top level is not an object".to_owned()));
-        };
-        let keys = Keys(keys);
+        let keys: Keys = json::object_from_str(text).map_err(|e| ConfigError::NotJson(e.0))?;
 
-        let region: Region = keys.parse("region")?;
-        let user_pool_id: UserPoolId = keys.parse("user_pool_id")?;
+        let region: Region = parse("region", &keys.region)?;
+        let user_pool_id: UserPoolId = parse("user_pool_id", &keys.user_pool_id)?;
         if user_pool_id.region() != &region {
             return Err(ConfigError::Invalid {
                 key: "user_pool_id",
                 reason: format!("is in region `{}` but `region` is `{region}`; they must match", user_pool_id.region()),
             });
         }
-        let app_client_id: AppClientId = keys.parse("app_client_id")?;
-        let api_url = checked_url("api_url", keys.required("api_url")?)?;
-        let cognito_endpoint = match keys.optional("cognito_endpoint")? {
+        let app_client_id: AppClientId = parse("app_client_id", &keys.app_client_id)?;
+        let api_url = checked_url("api_url", required("api_url", &keys.api_url)?)?;
+        let cognito_endpoint = match optional("cognito_endpoint", &keys.cognito_endpoint)? {
             Some(url) => checked_url("cognito_endpoint", url)?,
             None => format!("https://cognito-idp.{region}.amazonaws.com/"),
         };
-        let token_storage = match keys.optional("token_storage")? {
+        let token_storage = match optional("token_storage", &keys.token_storage)? {
             None | Some("session") => TokenStorage::Session,
             Some("local") => TokenStorage::Local,
             Some(other) => {
@@ -98,35 +97,123 @@ impl Config {
                 });
             }
         };
-        let app_client_secret =
-            keys.optional("app_client_secret")?.filter(|s| !s.is_empty()).map(|s| ClientSecret(s.to_owned()));
+        let app_client_secret = optional("app_client_secret", &keys.app_client_secret)?
+            .filter(|s| !s.is_empty())
+            .map(|s| ClientSecret(s.to_owned()));
         Ok(Self { region, user_pool_id, app_client_id, api_url, cognito_endpoint, token_storage, app_client_secret })
     }
 }
 
-struct Keys(Map<String, Value>);
+/// The keys of `config.json` the page reads; any others are ignored.
+#[derive(Deserialize)]
+struct Keys {
+    #[serde(default)]
+    region: Field,
+    #[serde(default)]
+    user_pool_id: Field,
+    #[serde(default)]
+    app_client_id: Field,
+    #[serde(default)]
+    api_url: Field,
+    #[serde(default)]
+    cognito_endpoint: Field,
+    #[serde(default)]
+    token_storage: Field,
+    #[serde(default)]
+    app_client_secret: Field,
+}
 
-impl Keys {
-    fn optional(&self, key: &'static str) -> Result<Option<&str>, ConfigError> {
-        match self.0.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.trim())),
-            Some(_) => Err(ConfigError::Invalid { key, reason: "must be a string".to_owned() }),
-        }
+/// One key's value as the page sees it: absent (or null), a string, or anything else (an
+/// error that names the key, rather than a parse error about the whole file).
+#[derive(Default)]
+enum Field {
+    #[default]
+    Absent,
+    Text(String),
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Field {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(FieldVisitor)
+    }
+}
+
+struct FieldVisitor;
+
+impl<'de> Visitor<'de> for FieldVisitor {
+    type Value = Field;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
     }
 
-    fn required(&self, key: &'static str) -> Result<&str, ConfigError> {
-        self.optional(key)?.filter(|s| !s.is_empty()).ok_or(ConfigError::Missing(key))
+    fn visit_unit<E>(self) -> Result<Field, E> {
+        Ok(Field::Absent)
     }
 
-    fn parse<T>(&self, key: &'static str) -> Result<T, ConfigError>
-    where
-        T: std::str::FromStr<Err = whoami_shared::ParseIdError>,
-    {
-        self.required(key)?
-            .parse()
-            .map_err(|e: whoami_shared::ParseIdError| ConfigError::Invalid { key, reason: e.to_string() })
+    fn visit_none<E>(self) -> Result<Field, E> {
+        Ok(Field::Absent)
     }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Field, D::Error> {
+        Field::deserialize(deserializer)
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Field, E> {
+        Ok(Field::Text(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Field, E> {
+        Ok(Field::Text(v))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Field, E> {
+        Ok(Field::Other)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Field, E> {
+        Ok(Field::Other)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Field, E> {
+        Ok(Field::Other)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Field, E> {
+        Ok(Field::Other)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Field, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Field::Other)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Field, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Field::Other)
+    }
+}
+
+fn optional<'a>(key: &'static str, field: &'a Field) -> Result<Option<&'a str>, ConfigError> {
+    match field {
+        Field::Absent => Ok(None),
+        Field::Text(s) => Ok(Some(s.trim())),
+        Field::Other => Err(ConfigError::Invalid { key, reason: "must be a string".to_owned() }),
+    }
+}
+
+fn required<'a>(key: &'static str, field: &'a Field) -> Result<&'a str, ConfigError> {
+    optional(key, field)?.filter(|s| !s.is_empty()).ok_or(ConfigError::Missing(key))
+}
+
+fn parse<T>(key: &'static str, field: &Field) -> Result<T, ConfigError>
+where
+    T: std::str::FromStr<Err = whoami_shared::ParseIdError>,
+{
+    required(key, field)?
+        .parse()
+        .map_err(|e: whoami_shared::ParseIdError| ConfigError::Invalid { key, reason: e.to_string() })
 }
 
 /// Checks a URL the page sends tokens or passwords to: HTTPS, or plain HTTP to this machine
@@ -155,6 +242,8 @@ fn checked_url(key: &'static str, url: &str) -> Result<String, ConfigError> {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::{Map, Value};
+
     use super::*;
 
     const GOOD: &str = r#"{"region": "eu-west-1", "user_pool_id": "eu-west-1_AbC123",

@@ -46,7 +46,7 @@ pub enum Call {
 impl AuthError {
     /// Maps a Cognito error answer (status and body) to what it means for `call`.
     pub fn from_response(call: Call, status: u16, body: &str) -> Self {
-        let Ok(error) = serde_json::from_str::<ErrorResponse>(body) else {
+        let Ok(error) = crate::json::from_str::<ErrorResponse>(body) else {
             // Not Cognito's JSON: a proxy's or load balancer's page, most likely.
             return if status >= 500 || status == 0 {
                 AuthError::Unreachable

@@ -5,8 +5,9 @@
 
 use std::fmt;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
-use whoami_shared::token::decode_claims_unverified;
 
 /// Refresh an ID token that expires within this many seconds, so that a token never
 /// expires between the check and the API's verification (clocks drift, requests queue).
@@ -49,16 +50,24 @@ struct IdClaims {
 impl Tokens {
     /// Whether the ID token must be refreshed before use at `now` (seconds since the epoch).
     pub fn freshness(&self, now: u64) -> Freshness {
-        match decode_claims_unverified::<IdClaims>(&self.id_token) {
-            Ok(claims) => freshness(claims.exp, now),
-            Err(_) => Freshness::RefreshFirst,
+        match id_claims(&self.id_token) {
+            Some(claims) => freshness(claims.exp, now),
+            None => Freshness::RefreshFirst,
         }
     }
 
     /// The user's name in the pool, from the ID token.
     pub fn username(&self) -> Option<String> {
-        decode_claims_unverified::<IdClaims>(&self.id_token).ok().and_then(|c| c.username)
+        id_claims(&self.id_token).and_then(|c| c.username)
     }
+}
+
+/// The claims of an ID token, read without verifying it (the shared crate's
+/// `decode_claims_unverified`, with the page's JSON reader instead of serde_json).
+fn id_claims(id_token: &str) -> Option<IdClaims> {
+    let parts = whoami_shared::token::split(id_token).ok()?;
+    let payload = URL_SAFE_NO_PAD.decode(parts.payload).ok()?;
+    crate::json::from_str(std::str::from_utf8(&payload).ok()?).ok()
 }
 
 /// The refresh decision for a token expiring at `exp`, at `now`.
@@ -69,8 +78,6 @@ pub fn freshness(exp: u64, now: u64) -> Freshness {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use base64::Engine as _;
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
     /// An unsigned token with these claims: enough for decisions that read `exp`.
     pub(crate) fn token_with(claims: &str) -> String {

@@ -23,7 +23,7 @@ impl TokenStore {
     pub fn load(&self) -> Option<Tokens> {
         let storage = storage(self.kind)?;
         let text = storage.get_item(KEY).ok().flatten()?;
-        let tokens = serde_json::from_str(&text).ok();
+        let tokens = crate::json::from_str(&text).ok();
         if tokens.is_none() {
             let _ = storage.remove_item(KEY);
         }
@@ -33,7 +33,7 @@ impl TokenStore {
     /// Stores `tokens`. Returns false when the browser refused (storage disabled or full):
     /// the session then lasts only as long as the page.
     pub fn save(&self, tokens: &Tokens) -> bool {
-        let (Some(storage), Ok(text)) = (storage(self.kind), serde_json::to_string(tokens)) else {
+        let (Some(storage), Some(text)) = (storage(self.kind), crate::json::to_string(tokens)) else {
             return false;
         };
         storage.set_item(KEY, &text).is_ok()

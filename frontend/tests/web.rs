@@ -120,3 +120,44 @@ fn config_and_password_checks() {
     assert_eq!(password::check("New-Pass-123", "New-Pass-123"), Ok(()));
     assert_eq!(password::check("New-Pass-123", "x"), Err(PasswordProblem::Mismatch));
 }
+
+#[wasm_bindgen_test]
+fn the_browsers_json_reads_what_serde_json_reads() {
+    use whoami_frontend::json;
+    use whoami_shared::api::Envelope;
+    use whoami_shared::cognito::{AuthResponse, ErrorResponse, InitiateAuthRequest};
+
+    // Captured payloads, read in wasm through JSON.parse and natively through serde_json.
+    for captured in [
+        include_str!("../../shared/tests/data/cognito/initiate_auth.response.json"),
+        include_str!("../../shared/tests/data/cognito/initiate_auth_new_password_required.response.json"),
+        include_str!("../../shared/tests/data/cognito/initiate_auth_refresh.response.json"),
+        include_str!("../../shared/tests/data/cognito/respond_to_auth_challenge.response.json"),
+    ] {
+        let browser: AuthResponse = json::from_str(captured).unwrap();
+        assert_eq!(browser, serde_json::from_str::<AuthResponse>(captured).unwrap());
+    }
+    let error = include_str!("../../shared/tests/data/cognito/error_not_authorized.json");
+    assert_eq!(json::from_str::<ErrorResponse>(error).unwrap(), serde_json::from_str::<ErrorResponse>(error).unwrap());
+    for body in [
+        r#"{"response": {"resultStatus": "SUCCESS", "results": {"email": "lucian@example.com"}}}"#,
+        r#"{"response": {"resultStatus": "FAILURE", "error": {"code": "token_expired", "message": "expired"}}}"#,
+    ] {
+        assert_eq!(json::from_str::<Envelope>(body).unwrap(), serde_json::from_str::<Envelope>(body).unwrap());
+    }
+    assert!(json::from_str::<Envelope>(r#"{"response": {"resultStatus": "MAYBE"}}"#).is_err());
+    assert!(json::from_str::<Envelope>("<html>").is_err());
+    // Requests are written as serde_json writes them (key order aside).
+    let request: InitiateAuthRequest =
+        serde_json::from_str(include_str!("../../shared/tests/data/cognito/initiate_auth.request.json")).unwrap();
+    let written: serde_json::Value = serde_json::from_str(&json::to_string(&request).unwrap()).unwrap();
+    assert_eq!(written, serde_json::to_value(&request).unwrap());
+    // Numbers: an integral `exp` reads as u64; a fraction does not.
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Exp {
+        exp: u64,
+    }
+    assert_eq!(json::from_str::<Exp>(r#"{"exp": 1700000000}"#).unwrap(), Exp { exp: 1_700_000_000 });
+    assert!(json::from_str::<Exp>(r#"{"exp": 1.5}"#).is_err());
+    assert!(json::from_str::<Exp>(r#"{"exp": -1}"#).is_err());
+}

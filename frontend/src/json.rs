@@ -1,0 +1,223 @@
+//! JSON in and out of the page. In the browser this is the browser's own `JSON.parse` and
+//! `JSON.stringify`, so that no JSON parser or formatter is compiled into the page's wasm:
+//! a small serde deserializer reads the parsed value, and serde-wasm-bindgen builds the value
+//! to write. Natively (the unit
+//! tests) it is serde_json; both read and write the same JSON.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// Text that is not JSON, or not of the expected shape. The message is for the
+/// configuration error only; every other caller maps this to its own sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonError(pub String);
+
+/// Parses `text` into `T`.
+pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, JsonError> {
+    imp::from_str(text, false)
+}
+
+/// Parses `text` into `T`, refusing anything but a JSON object at the top level.
+pub fn object_from_str<T: DeserializeOwned>(text: &str) -> Result<T, JsonError> {
+    imp::from_str(text, true)
+}
+
+/// Writes `value` as JSON text; `None` only if `value` cannot be written as JSON.
+pub fn to_string<T: Serialize>(value: &T) -> Option<String> {
+    imp::to_string(value)
+}
+
+const NOT_AN_OBJECT: &str = "the top level is not an object";
+
+#[cfg(target_arch = "wasm32")]
+mod imp {
+    use js_sys::{Array, JSON, Object};
+    use serde::Serialize;
+    use serde::de::value::StringDeserializer;
+    use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer as _, Visitor};
+    use wasm_bindgen::{JsCast as _, JsValue};
+
+    use super::{JsonError, NOT_AN_OBJECT};
+
+    pub fn from_str<T: DeserializeOwned>(text: &str, object: bool) -> Result<T, JsonError> {
+        let value = JSON::parse(text).map_err(|e| {
+            JsonError(
+                e.dyn_ref::<js_sys::Error>()
+                    .and_then(|e| e.message().as_string())
+                    .unwrap_or_else(|| "not valid JSON".to_owned()),
+            )
+        })?;
+        if object && !(value.is_object() && !Array::is_array(&value)) {
+            return Err(JsonError(NOT_AN_OBJECT.to_owned()));
+        }
+        T::deserialize(Value(value)).map_err(|Invalid| JsonError("not of the expected shape".to_owned()))
+    }
+
+    pub fn to_string<T: Serialize>(value: &T) -> Option<String> {
+        // Maps as plain objects and `None` as null, as serde_json writes them.
+        let value = value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).ok()?;
+        JSON::stringify(&value).ok()?.as_string()
+    }
+
+    /// Any deserialization error. It carries no message on purpose: formatting serde's
+    /// messages (which can include floating-point numbers) would put `core::fmt`'s float
+    /// printing into the page, and no caller shows them.
+    #[derive(Debug)]
+    struct Invalid;
+
+    impl std::fmt::Display for Invalid {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("not of the expected shape")
+        }
+    }
+
+    impl std::error::Error for Invalid {}
+
+    impl de::Error for Invalid {
+        fn custom<T: std::fmt::Display>(_: T) -> Self {
+            Invalid
+        }
+    }
+
+    /// A value from `JSON.parse`, read by serde as serde_json would read the same text.
+    struct Value(JsValue);
+
+    /// The largest integer a JavaScript number holds exactly (`Number.MAX_SAFE_INTEGER`).
+    const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+    impl<'de> de::Deserializer<'de> for Value {
+        type Error = Invalid;
+
+        #[expect(clippy::cast_possible_truncation, reason = "an integral number within the safe range")]
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
+            let value = self.0;
+            if value.is_null() || value.is_undefined() {
+                visitor.visit_unit()
+            } else if let Some(b) = value.as_bool() {
+                visitor.visit_bool(b)
+            } else if let Some(n) = value.as_f64() {
+                if n.trunc() == n && n.abs() <= MAX_SAFE_INTEGER {
+                    visitor.visit_i64(n as i64)
+                } else {
+                    visitor.visit_f64(n)
+                }
+            } else if let Some(s) = value.as_string() {
+                visitor.visit_string(s)
+            } else if Array::is_array(&value) {
+                visitor.visit_seq(Seq { items: value.unchecked_into(), next: 0 })
+            } else if value.is_object() {
+                visitor.visit_map(Map { entries: Object::entries(value.unchecked_ref()), next: 0, value: None })
+            } else {
+                Err(Invalid)
+            }
+        }
+
+        fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
+            if self.0.is_null() || self.0.is_undefined() { visitor.visit_none() } else { visitor.visit_some(self) }
+        }
+
+        fn deserialize_newtype_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            visitor: V,
+        ) -> Result<V::Value, Invalid> {
+            visitor.visit_newtype_struct(self)
+        }
+
+        /// Unit variants only (`"Variant"`), the only enums the page reads this way.
+        fn deserialize_enum<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            _variants: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, Invalid> {
+            let name = self.0.as_string().ok_or(Invalid)?;
+            let name: StringDeserializer<Invalid> = name.into_deserializer();
+            visitor.visit_enum(name)
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit
+            unit_struct seq tuple tuple_struct map struct identifier ignored_any
+        }
+    }
+
+    struct Seq {
+        items: Array,
+        next: u32,
+    }
+
+    impl<'de> de::SeqAccess<'de> for Seq {
+        type Error = Invalid;
+
+        fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Invalid> {
+            if self.next >= self.items.length() {
+                return Ok(None);
+            }
+            let item = self.items.get(self.next);
+            self.next += 1;
+            seed.deserialize(Value(item)).map(Some)
+        }
+    }
+
+    /// An object's own properties, as `Object.entries` lists them.
+    struct Map {
+        entries: Array,
+        next: u32,
+        value: Option<JsValue>,
+    }
+
+    impl<'de> de::MapAccess<'de> for Map {
+        type Error = Invalid;
+
+        fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Invalid> {
+            if self.next >= self.entries.length() {
+                return Ok(None);
+            }
+            let entry: Array = self.entries.get(self.next).unchecked_into();
+            self.next += 1;
+            self.value = Some(entry.get(1));
+            seed.deserialize(Value(entry.get(0))).map(Some)
+        }
+
+        fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Invalid> {
+            seed.deserialize(Value(self.value.take().ok_or(Invalid)?))
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod imp {
+    use serde::Serialize;
+    use serde::de::DeserializeOwned;
+
+    use super::{JsonError, NOT_AN_OBJECT};
+
+    pub fn from_str<T: DeserializeOwned>(text: &str, object: bool) -> Result<T, JsonError> {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| JsonError(e.to_string()))?;
+        if object && !value.is_object() {
+            return Err(JsonError(NOT_AN_OBJECT.to_owned()));
+        }
+        serde_json::from_value(value).map_err(|e| JsonError(e.to_string()))
+    }
+
+    pub fn to_string<T: Serialize>(value: &T) -> Option<String> {
+        serde_json::to_string(value).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::Tokens;
+
+    #[test]
+    fn round_trip_and_shape() {
+        let tokens = Tokens { id_token: "i".into(), access_token: "a".into(), refresh_token: None };
+        let text = to_string(&tokens).unwrap();
+        assert_eq!(text, r#"{"id_token":"i","access_token":"a","refresh_token":null}"#);
+        assert_eq!(from_str::<Tokens>(&text), Ok(tokens));
+        assert!(from_str::<Tokens>("{").is_err());
+        assert_eq!(object_from_str::<serde::de::IgnoredAny>("[1]").map(|_| ()), Err(JsonError(NOT_AN_OBJECT.into())));
+    }
+}
