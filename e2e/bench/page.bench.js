@@ -1,0 +1,172 @@
+// Timings and bytes of the web page against a running local stack (WHOAMI_E2E_URL):
+//   - form: navigation start -> the "Sign in" button is in the page and rendered;
+//   - email: the click on "Sign in" -> the email (#email-shown) is in the page;
+//   - bytes: what one page load transfers up to the form, as served and gzipped.
+// Each run is a new browser context (empty cache and storage), so every load is a first
+// visit. Times are taken inside the page (performance.now(), whose origin is the
+// navigation start, and the click event's timeStamp), not by polling from Playwright.
+//
+//   cd e2e && WHOAMI_E2E_URL=http://127.0.0.1:8080/ npm run bench [-- --runs 20 --json out.json]
+
+import { writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { base, config, createUser, launch } from '../lib.js';
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
+};
+const runs = Number(option('runs', process.env.WHOAMI_BENCH_RUNS ?? 20));
+const warmup = Number(option('warmup', 2));
+const jsonOut = option('json', null);
+const TIMEOUT = { timeout: 15000 };
+
+// Installed before any of the page's scripts: records when the form and the email first
+// appear, when they are first painted (the next animation frame), and the click's time.
+function probe() {
+  const marks = {};
+  window.__bench = marks;
+  const visible = (el) => el && el.isConnected && el.getClientRects().length > 0;
+  const signInButton = () =>
+    [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Sign in');
+  const check = () => {
+    const now = performance.now();
+    if (marks.form === undefined && visible(signInButton())) {
+      marks.form = now;
+      requestAnimationFrame(() => (marks.formFrame = performance.now()));
+    }
+    const email = document.getElementById('email-shown');
+    if (marks.email === undefined && visible(email) && email.textContent.trim()) {
+      marks.email = now;
+      requestAnimationFrame(() => (marks.emailFrame = performance.now()));
+    }
+  };
+  new MutationObserver(check).observe(document, { childList: true, subtree: true, characterData: true });
+  document.addEventListener(
+    'click',
+    (event) => {
+      if (event.target.closest && event.target.closest('button')?.textContent.trim() === 'Sign in') {
+        marks.click = event.timeStamp;
+      }
+    },
+    { capture: true },
+  );
+}
+
+async function once(browser, user, measureBytes) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(String(error)));
+  const responses = [];
+  page.on('response', (response) => responses.push(response));
+  await page.addInitScript(probe);
+  await page.goto(base);
+  const button = page.getByRole('button', { name: 'Sign in' });
+  await button.waitFor(TIMEOUT);
+  await page.waitForFunction(() => window.__bench.formFrame !== undefined, null, TIMEOUT);
+  // What the page loaded to show its form (before any request of the sign-in).
+  const entries = await page.evaluate(() =>
+    [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')].map((e) => ({
+      url: e.name,
+      transferSize: e.transferSize,
+      encodedBodySize: e.encodedBodySize,
+      decodedBodySize: e.decodedBodySize,
+    })),
+  );
+  const files = measureBytes ? await bytes([...responses], entries) : undefined;
+
+  await page.getByLabel('Email', { exact: true }).fill(user.email);
+  await page.getByLabel('Password', { exact: true }).fill(user.password);
+  await button.click();
+  await page.locator('#email-shown').waitFor(TIMEOUT);
+  await page.waitForFunction(() => window.__bench.emailFrame !== undefined, null, TIMEOUT);
+  const marks = await page.evaluate(() => window.__bench);
+  const shown = (await page.locator('#email-shown').textContent()).trim();
+  if (shown !== user.email) throw new Error(`the page shows ${shown}, expected ${user.email}`);
+  if (errors.length) throw new Error(`the page reported errors: ${errors.join('; ')}`);
+  await context.close();
+  return {
+    form: marks.form,
+    formFrame: marks.formFrame,
+    email: marks.email - marks.click,
+    emailFrame: marks.emailFrame - marks.click,
+    files,
+  };
+}
+
+/** Sizes of what one load fetched: as transferred, raw, and gzipped at level 9. */
+async function bytes(responses, entries) {
+  const files = [];
+  for (const response of responses) {
+    const url = response.url();
+    if (!url.startsWith(base)) continue;
+    const body = await response.body().catch(() => null);
+    if (!body) continue;
+    const entry = entries.find((e) => e.url === url);
+    const headers = await response.allHeaders();
+    files.push({
+      file: url.slice(base.length) || '(index.html)',
+      encoding: headers['content-encoding'] ?? 'identity',
+      transferred: entry?.transferSize ?? null,
+      raw: body.length,
+      gzipped: gzipSync(body, { level: 9 }).length,
+    });
+  }
+  return files;
+}
+
+function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+  return { n: sorted.length, median: at(0.5), p95: at(0.95), min: sorted[0], max: sorted[sorted.length - 1] };
+}
+
+const round = (ms) => Math.round(ms * 10) / 10;
+
+const cfg = await config();
+const user = await createUser(cfg, { password: 'Bench-Pass-123' });
+const browser = await launch();
+try {
+  for (let i = 0; i < warmup; i += 1) await once(browser, user);
+  const results = [];
+  let files;
+  for (let i = 0; i < runs; i += 1) {
+    const run = await once(browser, user, i === 0);
+    if (i === 0) files = run.files;
+    delete run.files;
+    results.push(run);
+  }
+  const summary = {
+    url: base,
+    runs,
+    warmup,
+    form_ms: stats(results.map((r) => r.form)),
+    form_painted_ms: stats(results.map((r) => r.formFrame)),
+    email_after_click_ms: stats(results.map((r) => r.email)),
+    email_painted_after_click_ms: stats(results.map((r) => r.emailFrame)),
+    files,
+    total: {
+      transferred: files.reduce((s, f) => s + (f.transferred ?? 0), 0),
+      raw: files.reduce((s, f) => s + f.raw, 0),
+      gzipped: files.reduce((s, f) => s + f.gzipped, 0),
+    },
+  };
+  const line = (name, s) =>
+    console.log(`${name.padEnd(34)} median ${round(s.median)} ms  p95 ${round(s.p95)} ms  (n=${s.n}, min ${round(s.min)}, max ${round(s.max)})`);
+  line('form visible after navigation', summary.form_ms);
+  line('form painted after navigation', summary.form_painted_ms);
+  line('email visible after click', summary.email_after_click_ms);
+  line('email painted after click', summary.email_painted_after_click_ms);
+  console.log('\nbytes of one page load (up to the form):');
+  console.log(`${'file'.padEnd(48)} ${'encoding'.padEnd(9)} ${'transferred'.padStart(11)} ${'raw'.padStart(8)} ${'gzip -9'.padStart(8)}`);
+  for (const f of files) {
+    console.log(`${f.file.padEnd(48)} ${f.encoding.padEnd(9)} ${String(f.transferred).padStart(11)} ${String(f.raw).padStart(8)} ${String(f.gzipped).padStart(8)}`);
+  }
+  const t = summary.total;
+  console.log(`${'total'.padEnd(48)} ${''.padEnd(9)} ${String(t.transferred).padStart(11)} ${String(t.raw).padStart(8)} ${String(t.gzipped).padStart(8)}`);
+  if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify(summary, null, 2)}\n`);
+} finally {
+  await browser.close();
+}
