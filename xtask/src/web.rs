@@ -7,7 +7,7 @@ use std::process::Command;
 use anyhow::Context;
 
 use crate::cmd;
-use crate::setup::Tools;
+use crate::setup::{Tools, WasmToolchain};
 
 /// Builds the page into `dist/` and prints each file's size, raw and gzipped.
 pub fn build(root: &Path, tools: &Tools) -> anyhow::Result<PathBuf> {
@@ -15,10 +15,19 @@ pub fn build(root: &Path, tools: &Tools) -> anyhow::Result<PathBuf> {
     // --offline: use the wasm-bindgen that setup installed rather than downloading one.
     trunk.args(["build", "--release", "--offline"]).current_dir(root);
     // A target directory of its own: the wasm build may use another rustc than the native one.
-    trunk.env("CARGO_TARGET_DIR", crate::target_dir(root)?.join("wasm"));
+    let mut target = crate::target_dir(root)?.join("wasm");
     for (name, value) in tools.wasm.env() {
         trunk.env(name, value);
     }
+    if tools.wasm == WasmToolchain::DebianBuildStd && immediate_abort_works() {
+        // std is built here anyway, so build it without panic messages: nothing in the page
+        // shows them (there is no panic hook), and their formatting code is about 13 KB of
+        // the gzipped wasm. Only the page gets this; the wasm tests keep their messages, in
+        // their own target directory so that neither build undoes the other.
+        trunk.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", IMMEDIATE_ABORT);
+        target = target.with_file_name("wasm-page");
+    }
+    trunk.env("CARGO_TARGET_DIR", target);
     trunk.env("PATH", path_with_wasm_opt(root)?);
     cmd::run("building the web page (Trunk, release)", &mut trunk)?;
 
@@ -45,6 +54,17 @@ pub fn build(root: &Path, tools: &Tools) -> anyhow::Result<PathBuf> {
     }
     eprintln!("xtask:   {:<48} {raw_total:>8} B  {gzip_total:>8} B gzipped", "total");
     Ok(dist)
+}
+
+/// The panic strategy that drops panic messages and their formatting (rustc >= 1.92).
+const IMMEDIATE_ABORT: &str = "-Zunstable-options -Cpanic=immediate-abort";
+
+/// Whether Debian's rustc knows `-Cpanic=immediate-abort` (older ones do not).
+fn immediate_abort_works() -> bool {
+    let mut probe = Command::new(crate::setup::DEBIAN_RUSTC);
+    probe.env("RUSTC_BOOTSTRAP", "1").args(IMMEDIATE_ABORT.split(' '));
+    probe.args(["--target", "wasm32-unknown-unknown", "--print", "cfg"]);
+    cmd::output(&mut probe).is_some_and(|cfg| cfg.contains("panic=\"immediate-abort\""))
 }
 
 /// PATH with setup's wasm-opt first, where Trunk looks for the version Trunk.toml names.
