@@ -5,6 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::layer::SubscriberExt as _;
+use tracing_subscriber::util::SubscriberInitExt as _;
 use whoami_local::{Options, Stack};
 
 /// The whole cognito-whoami system on this machine: moto for Cognito, a local API Gateway
@@ -31,7 +34,12 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt().with_writer(std::io::stderr).with_target(false).init();
+    // RUST_LOG takes `info` (the default: one line per API request) or `warn` and the like.
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|f| f.to_lowercase().parse::<Targets>().ok())
+        .unwrap_or_else(|| Targets::new().with_default(tracing::Level::INFO));
+    tracing_subscriber::fmt().with_writer(std::io::stderr).with_target(false).finish().with(filter).init();
     let args = Args::parse();
     let options =
         Options { port: args.port, moto_server: args.moto_server, dist: args.dist, state_dir: args.state_dir };

@@ -25,7 +25,8 @@ pub fn run(root: &Path, seconds: u32, connections: &[u32]) -> anyhow::Result<()>
     )?;
     let release = crate::target_dir(root)?.join("release");
     let state = root.join(".local").join("bench");
-    let stack = Stack::start(&release.join("whoami-local"), &tools.moto_server, &dist, &state)?;
+    // A log line per request would make this a benchmark of the terminal.
+    let stack = Stack::start(&release.join("whoami-local"), &tools.moto_server, &dist, &state, "warn")?;
     let ready = &stack.ready;
     let url = format!("{}api/", stack.url());
 

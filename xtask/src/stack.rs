@@ -18,8 +18,16 @@ pub struct Stack {
 impl Stack {
     /// Starts `binary` on a free port, writing its config files into `state_dir`, and waits
     /// until it says it is ready.
-    pub fn start(binary: &Path, moto_server: &Path, dist: &Path, state_dir: &Path) -> anyhow::Result<Self> {
+    /// `log_filter` is the stack's RUST_LOG (`info` logs every request).
+    pub fn start(
+        binary: &Path,
+        moto_server: &Path,
+        dist: &Path,
+        state_dir: &Path,
+        log_filter: &str,
+    ) -> anyhow::Result<Self> {
         let mut child = Command::new(binary)
+            .env("RUST_LOG", log_filter)
             .args(["--port", "0", "--json"])
             .arg("--moto-server")
             .arg(moto_server)

@@ -64,7 +64,7 @@ fn browser_tests(root: &Path, tools: &setup::Tools, dist: &Path) -> anyhow::Resu
     let binary = crate::target_dir(root)?.join("debug").join("whoami-local");
     let state = root.join(".local").join("e2e");
     let artifacts = root.join(".local").join("e2e").join("screenshots");
-    let stack = Stack::start(&binary, &tools.moto_server, dist, &state)?;
+    let stack = Stack::start(&binary, &tools.moto_server, dist, &state, "info")?;
     let npm = |what: &str, script: &str| {
         cmd::run(
             what,
@@ -79,7 +79,7 @@ fn browser_tests(root: &Path, tools: &setup::Tools, dist: &Path) -> anyhow::Resu
     npm(&format!("running the browser tests against {}", stack.url()), "test")?;
     npm("killing moto under a signed-in page", "test:faults")?;
     drop(stack);
-    let again = Stack::start(&binary, &tools.moto_server, dist, &state)?;
+    let again = Stack::start(&binary, &tools.moto_server, dist, &state, "info")?;
     eprintln!("xtask: the stack starts again after moto was killed ({})", again.url());
     eprintln!("xtask: screenshots of each step are in {}", artifacts.display());
     Ok(())
