@@ -36,12 +36,24 @@ impl AwsArgs {
 /// The SDK config for these settings: the standard credential chain, the chosen profile,
 /// region and endpoint.
 pub async fn sdk_config(args: &AwsArgs, config: &Config) -> SdkConfig {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .region(aws_config::Region::new(args.region(config).as_str().to_owned()));
-    if let Some(profile) = &args.profile {
+    load(args.profile.as_deref(), Some(args.region(config)), args.endpoint(config)).await
+}
+
+/// The SDK config for a command that runs without a config file (`configure`): the flags,
+/// else the standard chain's region (AWS_REGION, the profile's) and AWS's own endpoints.
+pub async fn sdk_config_from_flags(args: &AwsArgs) -> SdkConfig {
+    load(args.profile.as_deref(), args.region.as_ref(), args.endpoint_url.as_ref()).await
+}
+
+async fn load(profile: Option<&str>, region: Option<&Region>, endpoint: Option<&Url>) -> SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    if let Some(region) = region {
+        loader = loader.region(aws_config::Region::new(region.as_str().to_owned()));
+    }
+    if let Some(profile) = profile {
         loader = loader.profile_name(profile);
     }
-    if let Some(endpoint) = args.endpoint(config) {
+    if let Some(endpoint) = endpoint {
         // Without the trailing slash `Url` adds, the SDK would request `//`.
         loader = loader.endpoint_url(endpoint.as_str().trim_end_matches('/'));
     }

@@ -58,6 +58,7 @@ pub enum Command {
     DeleteUser(DeleteUser),
     ListUsers(ListUsers),
     CallApi(CallApi),
+    Configure(Configure),
 }
 
 /// Create a user with a verified email address and a password
@@ -211,6 +212,29 @@ pub struct CallApi {
     /// Read an ID token from standard input instead of signing in
     #[arg(long)]
     pub token_stdin: bool,
+}
+
+/// Write whoami.toml and the page's config.json from a deployed stack's outputs
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  # After `sam deploy`, in the stack's region
+  whoami-admin configure --stack cognito-whoami --region eu-west-1
+
+  # Into another directory, replacing files written before
+  whoami-admin configure --stack cognito-whoami --out deploy/out --force
+
+The files name the pool, the page's app client, the region and the API; no secret is written.")]
+pub struct Configure {
+    /// The CloudFormation stack's name (as given to `sam deploy`)
+    #[arg(long, value_name = "NAME")]
+    pub stack: String,
+    /// Where to write whoami.toml and config.json
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub out: PathBuf,
+    /// Replace the files if they exist
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[cfg(test)]

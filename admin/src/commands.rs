@@ -34,6 +34,7 @@ pub async fn run<R: BufRead>(
         Command::DeleteUser(args) => delete_user(args, app, input, out).await,
         Command::ListUsers(args) => list_users(args, app, out).await,
         Command::CallApi(args) => call_api(args, app, input, out).await,
+        Command::Configure(_) => unreachable!("main runs configure before reading a config file"),
     }
 }
 

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod cognito;
 pub mod commands;
 pub mod config;
+pub mod configure;
 pub mod secret;
 
 pub use commands::{App, run};
@@ -17,6 +18,7 @@ use crate::api::{Api, ApiError};
 use crate::aws::AwsArgs;
 use crate::cognito::{AppClient, Cognito, CognitoError};
 use crate::config::{Config, ConfigError};
+use crate::configure::ConfigureError;
 use crate::secret::InputError;
 
 /// Why a command failed. [`Error::exit_code`] tells a usage or configuration mistake (2) from
@@ -33,6 +35,8 @@ pub enum Error {
     Cognito(#[from] CognitoError),
     #[error(transparent)]
     Api(#[from] ApiError),
+    #[error(transparent)]
+    Configure(#[from] ConfigureError),
     #[error("did not delete {0}")]
     NotConfirmed(String),
     #[error("cannot write the result to standard output: {0}")]
@@ -42,8 +46,8 @@ pub enum Error {
 impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Config(_) | Error::Input(_) | Error::Usage(_) => 2,
-            Error::Cognito(_) | Error::Api(_) | Error::NotConfirmed(_) | Error::Output(_) => 1,
+            Error::Config(_) | Error::Input(_) | Error::Usage(_) | Error::Configure(ConfigureError::Exists(_)) => 2,
+            Error::Cognito(_) | Error::Api(_) | Error::Configure(_) | Error::NotConfirmed(_) | Error::Output(_) => 1,
         }
     }
 }

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use whoami_admin::App;
-use whoami_admin::cli::Cli;
+use whoami_admin::cli::{Cli, Command};
 use whoami_admin::config::Config;
 use whoami_admin::secret::Input;
 
@@ -13,9 +13,16 @@ async fn main() -> ExitCode {
     // Usage errors exit with 2 here, --help and --version with 0.
     let cli = Cli::parse();
     let result = async {
+        let command = match cli.command {
+            // configure writes the config file, so it runs without one.
+            Command::Configure(args) => {
+                return whoami_admin::configure::run(&args, &cli.aws, &mut std::io::stdout().lock()).await;
+            }
+            command => command,
+        };
         let config = Config::load(&cli.config)?;
         let app = App::new(&cli.aws, &config).await;
-        whoami_admin::run(cli.command, &app, &mut Input::stdin(), &mut std::io::stdout().lock()).await
+        whoami_admin::run(command, &app, &mut Input::stdin(), &mut std::io::stdout().lock()).await
     };
     match result.await {
         Ok(()) => ExitCode::SUCCESS,

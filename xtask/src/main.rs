@@ -4,6 +4,7 @@
 mod bench;
 mod cmd;
 mod dev;
+mod package;
 mod setup;
 mod stack;
 mod test;
@@ -38,6 +39,14 @@ enum Command {
     Test,
     /// Build the web page into dist/ (release, through Trunk).
     BuildWeb,
+    /// Build what deploys to AWS: the Lambda as target/lambda/<arch>/bootstrap.zip for
+    /// provided.al2023 (linked against its glibc 2.34 with cargo-zigbuild, then checked), and
+    /// the page's dist/. See deploy/README.md.
+    Package {
+        /// The Lambda architectures to build
+        #[arg(long, value_enum, value_delimiter = ',', default_values_t = package::Arch::ALL)]
+        arch: Vec<package::Arch>,
+    },
     /// Load the local stack's authenticated API with wrk (installed if missing) and print
     /// throughput, latency and the gateway's memory.
     BenchGateway {
@@ -76,6 +85,7 @@ fn run(command: &Command, root: &Path) -> anyhow::Result<()> {
             let tools = setup::run()?;
             web::build(root, &tools).map(drop)
         }
+        Command::Package { arch } => package::run(root, arch),
         Command::BenchGateway { seconds, connections } => bench::run(root, *seconds, connections),
         Command::Fuzz { seconds } => test::fuzz(root, *seconds),
     }

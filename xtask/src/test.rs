@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::stack::Stack;
-use crate::{cmd, setup, web};
+use crate::{cmd, package, setup, web};
 
 pub fn run(root: &Path) -> anyhow::Result<()> {
     let tools = setup::run()?;
@@ -17,6 +17,8 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
         &["build", "--release", "--locked", "-p", "whoami-lambda", "--bin", "bootstrap"],
     )?;
     let bootstrap = crate::target_dir(root)?.join("release").join("bootstrap");
+    package::lint_template(root, &tools)?;
+    package::lambda(root, &package::Arch::ALL)?;
     cmd::run(
         "running every test",
         Command::new("cargo")

@@ -1,0 +1,253 @@
+//! `whoami-admin configure`: writes `whoami.toml` and the page's `config.json` from a deployed
+//! stack's outputs (CloudFormation DescribeStacks), so nobody copies ids out of a console.
+//!
+//! The output keys are template.yaml's; a test checks that the template still has them.
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use aws_sdk_cloudformation::Client;
+use aws_sdk_cloudformation::error::{ProvideErrorMetadata as _, SdkError};
+use aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksError;
+use reqwest::Url;
+use serde::Serialize;
+use whoami_shared::{AppClientId, Region, UserPoolId};
+
+use crate::aws::{AwsArgs, sdk_config_from_flags};
+use crate::cli::Configure;
+use crate::config::Config;
+
+/// The outputs `configure` needs, in the order it reads them.
+pub const OUTPUTS: [&str; 5] = ["Region", "UserPoolId", "AppClientId", "ApiUrl", "SiteUrl"];
+
+/// Why `configure` could not write the files.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigureError {
+    #[error(
+        "cannot describe the stack `{stack}`: {message}; check its name, the region (--region or \
+         AWS_REGION) and your AWS credentials"
+    )]
+    Describe { stack: String, message: String },
+    #[error("the stack `{stack}` ({status}) has no output `{key}`; is it deployed from template.yaml and complete?")]
+    MissingOutput { stack: String, status: String, key: &'static str },
+    #[error("the stack `{stack}`'s output `{key}` {reason}")]
+    InvalidOutput { stack: String, key: &'static str, reason: String },
+    #[error("{} exists; pass --force to replace it", .0.display())]
+    Exists(PathBuf),
+    #[error("cannot write {}: {source}", path.display())]
+    Write { path: PathBuf, source: std::io::Error },
+}
+
+/// What the files are made of: the stack's outputs, parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StackOutputs {
+    pub region: Region,
+    pub user_pool_id: UserPoolId,
+    pub app_client_id: AppClientId,
+    pub api_url: Url,
+    pub site_url: Url,
+}
+
+impl StackOutputs {
+    /// Parses the outputs of `stack` (in `status`), given as key and value pairs.
+    pub fn parse(stack: &str, status: &str, outputs: &[(&str, &str)]) -> Result<Self, ConfigureError> {
+        let get = |key: &'static str| {
+            outputs.iter().find(|(k, _)| *k == key).map(|&(_, v)| v).ok_or_else(|| ConfigureError::MissingOutput {
+                stack: stack.to_owned(),
+                status: status.to_owned(),
+                key,
+            })
+        };
+        let invalid =
+            |key: &'static str, reason: String| ConfigureError::InvalidOutput { stack: stack.to_owned(), key, reason };
+        let region: Region = get("Region")?.parse().map_err(|e| invalid("Region", format!("is invalid: {e}")))?;
+        let user_pool_id: UserPoolId =
+            get("UserPoolId")?.parse().map_err(|e| invalid("UserPoolId", format!("is invalid: {e}")))?;
+        if user_pool_id.region() != &region {
+            return Err(invalid("UserPoolId", format!("`{user_pool_id}` is not in the stack's region `{region}`")));
+        }
+        let app_client_id =
+            get("AppClientId")?.parse().map_err(|e| invalid("AppClientId", format!("is invalid: {e}")))?;
+        let url = |key: &'static str| -> Result<Url, ConfigureError> {
+            Url::parse(get(key)?).map_err(|e| invalid(key, format!("is not a URL: {e}")))
+        };
+        Ok(Self { region, user_pool_id, app_client_id, api_url: url("ApiUrl")?, site_url: url("SiteUrl")? })
+    }
+
+    /// `whoami.toml` for these outputs; `cognito_endpoint` only when talking to an emulator.
+    pub fn whoami_toml(&self, stack: &str, cognito_endpoint: Option<&Url>) -> String {
+        let mut text = format!(
+            "# whoami-admin's configuration, written by `whoami-admin configure --stack {stack}`.\n\
+             region = \"{}\"\nuser_pool_id = \"{}\"\napp_client_id = \"{}\"\napi_url = \"{}\"\n",
+            self.region,
+            self.user_pool_id.as_str(),
+            self.app_client_id.as_str(),
+            self.api_url,
+        );
+        if let Some(endpoint) = cognito_endpoint {
+            let _ = writeln!(text, "cognito_endpoint = \"{endpoint}\"");
+        }
+        text
+    }
+
+    /// The page's `config.json` for these outputs.
+    pub fn config_json(&self, cognito_endpoint: Option<&Url>) -> String {
+        #[derive(Serialize)]
+        struct PageConfig<'a> {
+            region: &'a str,
+            user_pool_id: &'a str,
+            app_client_id: &'a str,
+            api_url: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            cognito_endpoint: Option<&'a str>,
+        }
+        let page = PageConfig {
+            region: self.region.as_str(),
+            user_pool_id: self.user_pool_id.as_str(),
+            app_client_id: self.app_client_id.as_str(),
+            api_url: self.api_url.as_str(),
+            cognito_endpoint: cognito_endpoint.map(Url::as_str),
+        };
+        let mut json = serde_json::to_string_pretty(&page).expect("plain structs of strings always serialize");
+        json.push('\n');
+        json
+    }
+}
+
+/// Reads the stack's outputs through DescribeStacks.
+pub async fn describe(client: &Client, stack: &str) -> Result<StackOutputs, ConfigureError> {
+    let answer = client
+        .describe_stacks()
+        .stack_name(stack)
+        .send()
+        .await
+        .map_err(|e| ConfigureError::Describe { stack: stack.to_owned(), message: failure(&e) })?;
+    let found = answer.stacks().first().ok_or_else(|| ConfigureError::Describe {
+        stack: stack.to_owned(),
+        message: "CloudFormation answered with no stack".into(),
+    })?;
+    let status = found.stack_status().map_or("unknown status", |s| s.as_str());
+    let outputs = found.outputs().iter().filter_map(|o| Some((o.output_key()?, o.output_value()?))).collect::<Vec<_>>();
+    StackOutputs::parse(stack, status, &outputs)
+}
+
+/// What went wrong, in one line: CloudFormation's own code and message, else the innermost
+/// cause (no region, no credentials, connection refused) without the SDK's request dump.
+fn failure<R: std::fmt::Debug>(err: &SdkError<DescribeStacksError, R>) -> String {
+    if let SdkError::ServiceError(_) = err {
+        return format!("{}: {}", err.code().unwrap_or("error"), err.message().unwrap_or("no message"));
+    }
+    let mut cause: &dyn std::error::Error = err;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    cause.to_string()
+}
+
+/// `whoami-admin configure`: describes the stack and writes both files into `args.out`,
+/// printing their paths.
+pub async fn run(args: &Configure, aws: &AwsArgs, out: &mut impl Write) -> Result<(), crate::Error> {
+    let sdk = sdk_config_from_flags(aws).await;
+    let outputs = describe(&Client::new(&sdk), &args.stack).await?;
+    // With --endpoint-url (an emulator such as moto), Cognito is at the same address.
+    let endpoint = aws.endpoint_url.as_ref();
+    let toml_path = args.out.join("whoami.toml");
+    let json_path = args.out.join("config.json");
+    let toml = outputs.whoami_toml(&args.stack, endpoint);
+    // What is written is what whoami-admin reads: a mistake here fails now, not at next use.
+    Config::parse(&toml_path, &toml)?;
+    for (path, text) in [(&toml_path, toml), (&json_path, outputs.config_json(endpoint))] {
+        write(path, &text, args.force)?;
+        writeln!(out, "{}", path.display())?;
+    }
+    Ok(())
+}
+
+fn write(path: &Path, text: &str, force: bool) -> Result<(), ConfigureError> {
+    if !force && path.exists() {
+        return Err(ConfigureError::Exists(path.to_owned()));
+    }
+    std::fs::write(path, text).map_err(|source| ConfigureError::Write { path: path.to_owned(), source })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: [(&str, &str); 6] = [
+        ("Region", "eu-west-1"),
+        ("UserPoolId", "eu-west-1_AbC123"),
+        ("AppClientId", "3n4b5urk1ft4fl3mg5e62d9ado"),
+        ("ApiUrl", "https://abc123.execute-api.eu-west-1.amazonaws.com/test/"),
+        ("SiteUrl", "https://d111111abcdef8.cloudfront.net/"),
+        ("DistributionId", "E2QWRUHEXAMPLE"),
+    ];
+
+    fn parse(outputs: &[(&str, &str)]) -> Result<StackOutputs, ConfigureError> {
+        StackOutputs::parse("whoami", "CREATE_COMPLETE", outputs)
+    }
+
+    /// `GOOD` with `key`'s value replaced, or left out when `value` is `None`.
+    fn with(key: &str, value: Option<&'static str>) -> Vec<(&'static str, &'static str)> {
+        GOOD.iter().filter_map(|&(k, v)| if k == key { value.map(|v| (k, v)) } else { Some((k, v)) }).collect()
+    }
+
+    fn check(outputs: &[(&str, &str)], expected: &str) {
+        let message = parse(outputs).unwrap_err().to_string();
+        assert!(message.contains(expected), "`{message}` should contain `{expected}`");
+    }
+
+    #[test]
+    fn every_missing_or_bad_output_is_named() {
+        for key in OUTPUTS {
+            check(&with(key, None), &format!("the stack `whoami` (CREATE_COMPLETE) has no output `{key}`"));
+        }
+        check(&with("Region", Some("Europe")), "output `Region` is invalid");
+        check(&with("UserPoolId", Some("us-east-1_AbC")), "`us-east-1_AbC` is not in the stack's region `eu-west-1`");
+        check(&with("AppClientId", Some("a b")), "output `AppClientId` is invalid");
+        check(&with("ApiUrl", Some("abc123.execute-api")), "output `ApiUrl` is not a URL");
+    }
+
+    #[test]
+    fn whoami_toml_is_a_config_the_cli_reads() {
+        let outputs = parse(&GOOD).unwrap();
+        for endpoint in [None, Some(Url::parse("http://127.0.0.1:5005").unwrap())] {
+            let text = outputs.whoami_toml("whoami", endpoint.as_ref());
+            let config = Config::parse(Path::new("whoami.toml"), &text).unwrap();
+            assert_eq!(config.region, outputs.region);
+            assert_eq!(config.user_pool_id, outputs.user_pool_id);
+            assert_eq!(config.app_client_id, outputs.app_client_id);
+            assert_eq!(config.api_url, outputs.api_url);
+            assert!(config.app_client_secret.is_none());
+            assert_eq!(config.cognito_endpoint, endpoint);
+        }
+    }
+
+    #[test]
+    fn config_json_has_the_page_keys() {
+        let outputs = parse(&GOOD).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&outputs.config_json(None)).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "region": "eu-west-1",
+                "user_pool_id": "eu-west-1_AbC123",
+                "app_client_id": "3n4b5urk1ft4fl3mg5e62d9ado",
+                "api_url": "https://abc123.execute-api.eu-west-1.amazonaws.com/test/",
+            })
+        );
+        let local = outputs.config_json(Some(&Url::parse("http://127.0.0.1:5005").unwrap()));
+        let local: serde_json::Value = serde_json::from_str(&local).unwrap();
+        assert_eq!(local["cognito_endpoint"], "http://127.0.0.1:5005/");
+    }
+
+    #[test]
+    fn the_template_has_every_output_configure_reads() {
+        let template = include_str!("../../template.yaml");
+        let outputs = &template[template.find("\nOutputs:\n").expect("template.yaml has Outputs")..];
+        for key in OUTPUTS {
+            assert!(outputs.lines().any(|l| l == format!("  {key}:")), "template.yaml has no output {key}");
+        }
+    }
+}
