@@ -221,6 +221,17 @@ pub fn lambda(root: &Path, arches: &[Arch]) -> anyhow::Result<Vec<PathBuf>> {
     Ok(zips)
 }
 
+/// The packaged binary this machine can run itself (built by [`lambda`]), if it is one of
+/// Lambda's architectures: the runtime-protocol test then drives what ships.
+pub fn host_binary(root: &Path) -> anyhow::Result<Option<PathBuf>> {
+    let arch = match std::env::consts::ARCH {
+        "x86_64" => Arch::X86_64,
+        "aarch64" => Arch::Arm64,
+        _ => return Ok(None),
+    };
+    Ok(Some(crate::target_dir(root)?.join(arch.triple()).join("release").join("bootstrap")))
+}
+
 /// Checks template.yaml with cfn-lint, which moto's server brings into the project venv.
 /// Only errors fail; warnings are printed (newer cfn-lint releases add checks).
 pub fn lint_template(root: &Path, tools: &crate::setup::Tools) -> anyhow::Result<()> {

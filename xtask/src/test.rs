@@ -27,6 +27,15 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
             .env("WHOAMI_MOTO_SERVER", &tools.moto_server)
             .current_dir(root),
     )?;
+    if let Some(shipped) = package::host_binary(root)? {
+        cmd::run(
+            "running the runtime-protocol test against the packaged Lambda (cargo-zigbuild, glibc 2.34)",
+            Command::new("cargo")
+                .args(["test", "--locked", "-p", "whoami-lambda", "--test", "runtime_api"])
+                .env("WHOAMI_LAMBDA_BIN", shipped)
+                .current_dir(root),
+        )?;
+    }
     cargo(root, "running each benchmark once as a test", &["test", "--locked", "-p", "whoami-lambda", "--benches"])?;
     wasm_tests(root, &tools)?;
     let dist = web::build(root, &tools)?;
