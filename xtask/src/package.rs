@@ -232,19 +232,43 @@ pub fn host_binary(root: &Path) -> anyhow::Result<Option<PathBuf>> {
     Ok(Some(crate::target_dir(root)?.join(arch.triple()).join("release").join("bootstrap")))
 }
 
-/// Checks template.yaml with cfn-lint, which moto's server brings into the project venv.
-/// Only errors fail; warnings are printed (newer cfn-lint releases add checks).
+/// AWS's SAM translator, the library CloudFormation's `AWS::Serverless` transform is.
+const SAM_TRANSLATOR: &str = "aws-sam-translator==1.115.0";
+
+/// Checks template.yaml with cfn-lint, which moto's server brings into the project venv, then
+/// expands it with the SAM translator (installed into the same venv), checks the API's
+/// authorizer and CORS in the result (deploy/sam_transform.py) and lints that too. Only
+/// errors fail; warnings are printed (newer cfn-lint releases add checks).
 pub fn lint_template(root: &Path, tools: &crate::setup::Tools) -> anyhow::Result<()> {
-    let cfn_lint = tools.moto_server.with_file_name("cfn-lint");
+    let bin = tools.moto_server.parent().context("moto_server has no directory")?;
+    let cfn_lint = bin.join("cfn-lint");
     ensure!(
         cfn_lint.exists(),
         "cfn-lint is not at {}; it comes with moto[server]: reinstall with `rm -r .local/venv && cargo xtask setup`",
         cfn_lint.display()
     );
+    let lint = |what: &str, file: &Path| {
+        cmd::run(what, Command::new(&cfn_lint).args(["--non-zero-exit-code", "error"]).arg(file).current_dir(root))
+    };
+    lint("checking template.yaml with cfn-lint", Path::new("template.yaml"))?;
+
+    let python = bin.join("python");
+    if cmd::output(Command::new(&python).args(["-c", "import samtranslator"])).is_none() {
+        cmd::run(
+            &format!("installing {SAM_TRANSLATOR} into {}", bin.parent().unwrap_or(bin).display()),
+            Command::new(bin.join("pip")).args(["install", "--quiet", SAM_TRANSLATOR]),
+        )?;
+    }
+    let expanded = crate::target_dir(root)?.join("template.expanded.json");
     cmd::run(
-        "checking template.yaml with cfn-lint",
-        Command::new(&cfn_lint).args(["--non-zero-exit-code", "error", "template.yaml"]).current_dir(root),
-    )
+        "expanding template.yaml with the SAM translator and checking the API's authorizer and CORS",
+        Command::new(&python)
+            .arg(root.join("deploy").join("sam_transform.py"))
+            .arg("template.yaml")
+            .arg(&expanded)
+            .current_dir(root),
+    )?;
+    lint("checking the expanded template with cfn-lint", &expanded)
 }
 
 /// Installs what cross-linking needs, skipping what is there: each target's standard library
