@@ -107,5 +107,10 @@ fn target_dir(root: &Path) -> anyhow::Result<PathBuf> {
 
 /// The workspace root: xtask's manifest directory is one level below it.
 fn project_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives inside the workspace").to_path_buf()
+    // `cargo run` sets CARGO_MANIFEST_DIR for the run too. Prefer that over the compile-time
+    // value: with a target directory shared between checkouts, the binary may have been
+    // built from another one.
+    let manifest_dir =
+        std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| env!("CARGO_MANIFEST_DIR").into(), PathBuf::from);
+    manifest_dir.parent().expect("xtask lives inside the workspace").to_path_buf()
 }
