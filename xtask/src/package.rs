@@ -16,7 +16,7 @@ use std::time::Instant;
 use anyhow::{Context, bail, ensure};
 use object::read::elf::FileHeader as _;
 
-use crate::cmd;
+use crate::{cmd, setup};
 
 /// Amazon Linux 2023's glibc: the newest symbol version a binary for provided.al2023 may need.
 pub const AL2023_GLIBC: GlibcVersion = GlibcVersion([2, 34, 0]);
@@ -178,7 +178,7 @@ fn read_zip(zip_path: &Path) -> anyhow::Result<Vec<u8>> {
 /// `cargo xtask package`: the Lambda's zips, then the page.
 pub fn run(root: &Path, arches: &[Arch]) -> anyhow::Result<()> {
     lambda(root, arches)?;
-    let tools = crate::setup::run()?;
+    let tools = setup::run()?;
     let dist = crate::web::build(root, &tools)?;
     eprintln!("xtask: the page is in {}; upload it with config.json as deploy/README.md says", dist.display());
     Ok(())
@@ -239,7 +239,7 @@ const SAM_TRANSLATOR: &str = "aws-sam-translator==1.115.0";
 /// expands it with the SAM translator (installed into the same venv), checks the API's
 /// authorizer and CORS in the result (deploy/sam_transform.py) and lints that too. Only
 /// errors fail; warnings are printed (newer cfn-lint releases add checks).
-pub fn lint_template(root: &Path, tools: &crate::setup::Tools) -> anyhow::Result<()> {
+pub fn lint_template(root: &Path, tools: &setup::Tools) -> anyhow::Result<()> {
     let bin = tools.moto_server.parent().context("moto_server has no directory")?;
     let cfn_lint = bin.join("cfn-lint");
     ensure!(
@@ -308,17 +308,7 @@ fn install_cross_toolchain(root: &Path, arches: &[Arch]) -> anyhow::Result<PathB
         eprintln!("xtask: zig {wanted_zig} is installed ({})", venv.display());
         return Ok(python);
     }
-    if !venv.join("bin").join("pip").exists() {
-        cmd::run(
-            &format!("creating a Python virtual environment for zig in {}", venv.display()),
-            Command::new("python3").args(["-m", "venv"]).arg(&venv),
-        )
-        .context("Python's venv module is needed for zig: on Debian, `apt-get install python3-venv`")?;
-    }
-    cmd::run(
-        &format!("installing {ZIGLANG} from PyPI into {}", venv.display()),
-        Command::new(venv.join("bin").join("pip")).args(["install", "--quiet", ZIGLANG]),
-    )?;
+    setup::pip_install(&venv, ZIGLANG, "(zig, for linking against Amazon Linux's glibc)")?;
     if cmd::output(Command::new(&python).args(["-m", "ziglang", "version"])).is_none() {
         bail!("installed {ZIGLANG} into {} but `python -m ziglang version` fails", venv.display());
     }

@@ -70,18 +70,24 @@ fn install_moto(root: &Path) -> anyhow::Result<PathBuf> {
         eprintln!("xtask: moto server is installed ({})", server.display());
         return Ok(server);
     }
+    pip_install(&venv, MOTO, "(about a minute, once)")?;
+    Ok(server)
+}
+
+/// Installs `requirement` from PyPI into the virtual environment `venv`, creating it first
+/// if needed; `note` follows the progress message.
+pub fn pip_install(venv: &Path, requirement: &str, note: &str) -> anyhow::Result<()> {
     if !venv.join("bin").join("pip").exists() {
         cmd::run(
             &format!("creating a Python virtual environment in {}", venv.display()),
-            Command::new("python3").args(["-m", "venv"]).arg(&venv),
+            Command::new("python3").args(["-m", "venv"]).arg(venv),
         )
-        .context("Python's venv module is needed for moto: on Debian, `apt-get install python3-venv`")?;
+        .context("Python's venv module is needed: on Debian, `apt-get install python3-venv`")?;
     }
     cmd::run(
-        &format!("installing {MOTO} into {} (about a minute, once)", venv.display()),
-        Command::new(venv.join("bin").join("pip")).args(["install", "--quiet", MOTO]),
-    )?;
-    Ok(server)
+        &format!("installing {requirement} into {} {note}", venv.display()),
+        Command::new(venv.join("bin").join("pip")).args(["install", "--quiet", requirement]),
+    )
 }
 
 /// binaryen's wasm-opt, which Trunk runs on the page's wasm. npm's package is current
