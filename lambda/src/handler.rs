@@ -17,8 +17,10 @@ use crate::jwks::{DEFAULT_REFETCH_INTERVAL, KeyStore};
 use crate::reject::Rejection;
 use crate::verify::Verifier;
 
-const ALLOWED_METHODS: &str = "GET, OPTIONS";
-const ALLOWED_HEADERS: &str = "Authorization, Content-Type";
+/// The CORS policy of the API, shared with the local gateway's preflight answer.
+pub const ALLOWED_METHODS: &str = "GET, OPTIONS";
+pub const ALLOWED_HEADERS: &str = "Authorization, Content-Type";
+pub const PREFLIGHT_MAX_AGE: &str = "600";
 
 /// The handler's state, built once per container and shared by every request.
 #[derive(Debug)]
@@ -117,7 +119,7 @@ impl App {
         let headers = response.headers_mut();
         headers.insert(ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static(ALLOWED_METHODS));
         headers.insert(ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static(ALLOWED_HEADERS));
-        headers.insert(ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+        headers.insert(ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static(PREFLIGHT_MAX_AGE));
         response
     }
 

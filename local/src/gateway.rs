@@ -20,6 +20,7 @@ use axum::routing::{any, get};
 use serde_json::Value;
 use serde_json::value::RawValue;
 use tower_http::services::{ServeDir, ServeFile};
+use whoami_lambda::handler::{ALLOWED_HEADERS, ALLOWED_METHODS, PREFLIGHT_MAX_AGE};
 use whoami_lambda::verify::Verifier;
 use whoami_lambda::{App, Rejection};
 
@@ -160,9 +161,9 @@ fn gateway_refusal(status: StatusCode, message: &str) -> Response {
 fn preflight() -> Response {
     let headers = [
         (ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
-        (ACCESS_CONTROL_ALLOW_METHODS, "GET, OPTIONS"),
-        (ACCESS_CONTROL_ALLOW_HEADERS, "Authorization, Content-Type"),
-        (ACCESS_CONTROL_MAX_AGE, "600"),
+        (ACCESS_CONTROL_ALLOW_METHODS, ALLOWED_METHODS),
+        (ACCESS_CONTROL_ALLOW_HEADERS, ALLOWED_HEADERS),
+        (ACCESS_CONTROL_MAX_AGE, PREFLIGHT_MAX_AGE),
     ];
     (StatusCode::NO_CONTENT, headers).into_response()
 }
