@@ -32,6 +32,7 @@ function probe() {
     [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Sign in');
   const check = () => {
     const now = performance.now();
+    if (marks.main === undefined && document.querySelector('main')) marks.main = now;
     if (marks.form === undefined && visible(signInButton())) {
       marks.form = now;
       requestAnimationFrame(() => (marks.formFrame = performance.now()));
@@ -73,8 +74,17 @@ async function once(browser, user, measureBytes) {
       transferSize: e.transferSize,
       encodedBodySize: e.encodedBodySize,
       decodedBodySize: e.decodedBodySize,
+      fetchStart: e.fetchStart,
+      responseEnd: e.responseEnd,
     })),
   );
+  // When each file had arrived, relative to the navigation start: the critical path.
+  const arrived = Object.fromEntries(
+    entries.map((e) => [phase(e.url), e.responseEnd]).filter(([name]) => name !== null),
+  );
+  arrived.cssAsked = entries.find((e) => phase(e.url) === 'css')?.fetchStart;
+  arrived.main = (await page.evaluate(() => window.__bench)).main;
+  arrived.configAsked = entries.find((e) => phase(e.url) === 'config')?.fetchStart;
   const files = measureBytes ? await bytes([...responses], entries) : undefined;
 
   await page.getByLabel('Email', { exact: true }).fill(user.email);
@@ -90,10 +100,23 @@ async function once(browser, user, measureBytes) {
   return {
     form: marks.form,
     formFrame: marks.formFrame,
+    arrived,
     email: marks.email - marks.click,
     emailFrame: marks.emailFrame - marks.click,
     files,
   };
+}
+
+/** The phase a file's arrival marks, by its name. */
+function phase(url) {
+  const path = new URL(url).pathname;
+  if (path === '/' || path.endsWith('.html')) return 'html';
+  if (path.endsWith('.wasm')) return 'wasm';
+  if (path.endsWith('config.json')) return 'config';
+  if (path.endsWith('loader.js')) return 'loader';
+  if (path.endsWith('.js')) return 'js';
+  if (path.endsWith('.css')) return 'css';
+  return null;
 }
 
 /** Sizes of what one load fetched: as transferred, raw, and gzipped at level 9. */
@@ -144,6 +167,11 @@ try {
     warmup,
     form_ms: stats(results.map((r) => r.form)),
     form_painted_ms: stats(results.map((r) => r.formFrame)),
+    arrived_ms: Object.fromEntries(
+      ['html', 'cssAsked', 'css', 'loader', 'js', 'wasm', 'main', 'configAsked', 'config']
+        .filter((name) => results.every((r) => r.arrived[name] !== undefined))
+        .map((name) => [name, stats(results.map((r) => r.arrived[name]))]),
+    ),
     email_after_click_ms: stats(results.map((r) => r.email)),
     email_painted_after_click_ms: stats(results.map((r) => r.emailFrame)),
     files,
@@ -157,6 +185,7 @@ try {
     console.log(`${name.padEnd(34)} median ${round(s.median)} ms  p95 ${round(s.p95)} ms  (n=${s.n}, min ${round(s.min)}, max ${round(s.max)})`);
   line('form visible after navigation', summary.form_ms);
   line('form painted after navigation', summary.form_painted_ms);
+  for (const [name, s] of Object.entries(summary.arrived_ms)) line(`  ${name} arrived after navigation`, s);
   line('email visible after click', summary.email_after_click_ms);
   line('email painted after click', summary.email_painted_after_click_ms);
   console.log('\nbytes of one page load (up to the form):');

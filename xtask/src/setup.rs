@@ -148,10 +148,12 @@ fn wasm_toolchain() -> anyhow::Result<WasmToolchain> {
         let installed = cmd::output(Command::new("rustup").args(["target", "list", "--installed"]));
         if installed.is_some_and(|list| list.lines().any(|l| l.trim() == WASM_TARGET)) {
             eprintln!("xtask: wasm32 standard library: rustup target {WASM_TARGET} is installed");
+            install_rust_src();
             return Ok(WasmToolchain::Rustup);
         }
         eprintln!("xtask: wasm32 standard library: trying rustup target add {WASM_TARGET}");
         if Command::new("rustup").args(["target", "add", WASM_TARGET]).status().is_ok_and(|s| s.success()) {
+            install_rust_src();
             return Ok(WasmToolchain::Rustup);
         }
         eprintln!("xtask: rustup cannot download the target here; using Debian's rustc-web with build-std");
@@ -161,6 +163,27 @@ fn wasm_toolchain() -> anyhow::Result<WasmToolchain> {
     }
     eprintln!("xtask: wasm32 standard library: Debian's rustc-web, std built from rust-web-src");
     Ok(WasmToolchain::DebianBuildStd)
+}
+
+/// Where rustup's `rust-src` component puts the standard library's source.
+pub fn rustup_std_source() -> Option<PathBuf> {
+    let sysroot = cmd::output(Command::new("rustc").args(["--print", "sysroot"]))?;
+    let library = Path::new(sysroot.trim()).join("lib/rustlib/src/rust/library");
+    library.exists().then_some(library)
+}
+
+/// rustup's `rust-src`, from which the page's release build rebuilds std without panic
+/// messages (see `web::build`). Without it the page still builds, only larger, so a failure
+/// is a warning.
+fn install_rust_src() {
+    if rustup_std_source().is_some() {
+        eprintln!("xtask: rustup component rust-src is installed");
+        return;
+    }
+    let added = Command::new("rustup").args(["component", "add", "rust-src"]).status().is_ok_and(|s| s.success());
+    if !added {
+        eprintln!("xtask: warning: rustup cannot add rust-src; the page will be built with the prebuilt std (larger)");
+    }
 }
 
 fn debian_toolchain_present() -> bool {

@@ -19,13 +19,20 @@ pub fn build(root: &Path, tools: &Tools) -> anyhow::Result<PathBuf> {
     for (name, value) in tools.wasm.env() {
         trunk.env(name, value);
     }
-    if tools.wasm == WasmToolchain::DebianBuildStd && immediate_abort_works() {
-        // std is built here anyway, so build it without panic messages: nothing in the page
-        // shows them (there is no panic hook), and their formatting code is about 13 KB of
-        // the gzipped wasm. Only the page gets this; the wasm tests keep their messages, in
-        // their own target directory so that neither build undoes the other.
-        trunk.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", IMMEDIATE_ABORT);
+    if let Some(rustc) = lean_std_rustc(tools.wasm) {
+        // Rebuild std for the page without panic messages or their formatting, without
+        // source locations, and with empty `Debug` output: nothing in the page shows any of
+        // them (there is no panic hook, and nothing prints `{:?}`), and they are about a
+        // sixth of the gzipped wasm. Only the page gets this; the wasm tests keep their
+        // messages, in their own target directory so that neither build undoes the other.
+        trunk.env("RUSTC", rustc);
+        trunk.env("RUSTC_BOOTSTRAP", "1");
+        trunk.env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort");
+        trunk.env("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size");
+        trunk.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", LEAN_STD_FLAGS);
         target = target.with_file_name("wasm-page");
+    } else {
+        eprintln!("xtask: warning: building the page with the prebuilt std (larger): no std source to rebuild");
     }
     trunk.env("CARGO_TARGET_DIR", target);
     trunk.env("PATH", path_with_wasm_opt(root)?);
@@ -56,15 +63,25 @@ pub fn build(root: &Path, tools: &Tools) -> anyhow::Result<PathBuf> {
     Ok(dist)
 }
 
-/// The panic strategy that drops panic messages and their formatting (rustc >= 1.92).
-const IMMEDIATE_ABORT: &str = "-Zunstable-options -Cpanic=immediate-abort";
+/// The page's flags when std is rebuilt: no panic messages or their formatting (rustc >=
+/// 1.92), no file/line/column of panics, and `Debug` impls that print nothing.
+const LEAN_STD_FLAGS: &str = "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none";
 
-/// Whether Debian's rustc knows `-Cpanic=immediate-abort` (older ones do not).
-fn immediate_abort_works() -> bool {
-    let mut probe = Command::new(crate::setup::DEBIAN_RUSTC);
-    probe.env("RUSTC_BOOTSTRAP", "1").args(IMMEDIATE_ABORT.split(' '));
+/// The rustc that can rebuild std with `LEAN_STD_FLAGS` for the page, if there is one: the
+/// toolchain's own rustc with std's source at hand (rustup's rust-src, or Debian's
+/// rust-web-src) and new enough to know the flags.
+fn lean_std_rustc(toolchain: WasmToolchain) -> Option<&'static str> {
+    let rustc = match toolchain {
+        WasmToolchain::Rustup => {
+            crate::setup::rustup_std_source()?;
+            "rustc"
+        }
+        WasmToolchain::DebianBuildStd => crate::setup::DEBIAN_RUSTC,
+    };
+    let mut probe = Command::new(rustc);
+    probe.env("RUSTC_BOOTSTRAP", "1").args(LEAN_STD_FLAGS.split(' '));
     probe.args(["--target", "wasm32-unknown-unknown", "--print", "cfg"]);
-    cmd::output(&mut probe).is_some_and(|cfg| cfg.contains("panic=\"immediate-abort\""))
+    cmd::output(&mut probe).is_some_and(|cfg| cfg.contains("panic=\"immediate-abort\"")).then_some(rustc)
 }
 
 /// PATH with setup's wasm-opt first, where Trunk looks for the version Trunk.toml names.
