@@ -9,33 +9,32 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use whoami_shared::Email;
 
-use crate::api::{self, Anonymous, Authenticated, NewPasswordChallenge, SignInStep};
+use crate::api::{Anonymous, Authenticated, NewPasswordChallenge, SignInStep};
 use crate::config::{Config, ConfigError};
 use crate::errors::AuthError;
 use crate::password;
 
-/// The whole page.
+/// Renders the page into `parent` (index.html's `<main>`, below its title) once
+/// `config.json` has been read, replacing index.html's "Loading…" line.
+pub fn mount(parent: web_sys::HtmlElement, loaded: Result<Config, ConfigError>) {
+    if let Some(loading) = parent.query_selector("[data-loading]").ok().flatten() {
+        loading.remove();
+    }
+    mount_to(parent, move || view! { <App loaded /> }).forget();
+}
+
+/// Everything below the title.
 #[component]
-pub fn App() -> impl IntoView {
-    let (loaded, set_loaded) = signal(None::<Result<Config, ConfigError>>);
-    spawn_local(async move { set_loaded.set(Some(api::load_config().await)) });
-    view! {
-        <main>
-            <h1>"Who am I?"</h1>
-            {move || match loaded.get() {
-                None => view! { <p class="muted" role="status">"Loading…"</p> }.into_any(),
-                Some(Ok(config)) => view! { <Signed config /> }.into_any(),
-                Some(Err(error)) => {
-                    view! {
-                        <div class="alert" role="alert">
-                            <h2>"This page is not set up"</h2>
-                            <p>{error.to_string()}</p>
-                        </div>
-                    }
-                        .into_any()
-                }
-            }}
-        </main>
+fn App(loaded: Result<Config, ConfigError>) -> impl IntoView {
+    match loaded {
+        Ok(config) => view! { <Signed config /> }.into_any(),
+        Err(error) => view! {
+            <div class="alert" role="alert">
+                <h2>"This page is not set up"</h2>
+                <p>{error.to_string()}</p>
+            </div>
+        }
+        .into_any(),
     }
 }
 

@@ -14,4 +14,4 @@ pub mod password;
 pub mod session;
 pub mod storage;
 
-pub use app::App;
+pub use app::mount;

@@ -1,5 +1,18 @@
-//! The page's entry point: mounts the app on the body.
+//! The page's entry point: reads `config.json` (which index.html asked for before the wasm
+//! arrived), then renders the page in one go into index.html's `<main>`.
+
+use wasm_bindgen::JsCast as _;
 
 fn main() {
-    leptos::mount::mount_to_body(whoami_frontend::App);
+    js_sys::futures::spawn_local(async {
+        let loaded = whoami_frontend::api::load_config().await;
+        let main = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector("main").ok().flatten())
+            .and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok());
+        // index.html always has a <main>; without one there is nowhere to show anything.
+        if let Some(main) = main {
+            whoami_frontend::mount(main, loaded);
+        }
+    });
 }
