@@ -138,10 +138,8 @@ fn next_step(config: &Rc<Config>, response: AuthResponse, username: &str) -> Res
     }
     match (response.challenge_name, response.session) {
         (Some(name), Some(session)) if name == NEW_PASSWORD_REQUIRED => {
-            let username = response
-                .challenge_parameters
-                .and_then(|mut p| p.remove("USERNAME"))
-                .unwrap_or_else(|| username.to_owned());
+            let username =
+                response.challenge_parameters.and_then(|p| p.username).unwrap_or_else(|| username.to_owned());
             Ok(SignInStep::NewPasswordRequired(NewPasswordChallenge { config: Rc::clone(config), username, session }))
         }
         (Some(name), _) => Err(AuthError::UnsupportedChallenge(name)),

@@ -7,7 +7,6 @@
 //! sentences). Each request goes to the pool's endpoint as a POST with
 //! `Content-Type: application/x-amz-json-1.1` and `X-Amz-Target: <TARGET_PREFIX><operation>`.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -115,7 +114,17 @@ pub struct AuthResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub challenge_parameters: Option<BTreeMap<String, String>>,
+    pub challenge_parameters: Option<ChallengeParameters>,
+}
+
+/// The `ChallengeParameters` this project reads. Cognito sends others (`USER_ID_FOR_SRP`,
+/// `requiredAttributes`, ...), which are not kept: a map would cost the page about 4 KB of
+/// wasm for values nobody reads.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChallengeParameters {
+    /// The name to answer the challenge with, when Cognito gives one.
+    #[serde(rename = "USERNAME", default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
 }
 
 /// The tokens of a successful sign-in. A refresh answers without a new refresh token.
