@@ -57,6 +57,7 @@ pub fn run() -> anyhow::Result<Tools> {
     install_wasm_bindgen()?;
     let moto_server = install_moto(&crate::project_root())?;
     install_binaryen(&crate::project_root())?;
+    install_esbuild(&crate::project_root())?;
     install_chromium()?;
     Ok(Tools { wasm, moto_server })
 }
@@ -113,6 +114,30 @@ fn install_binaryen(root: &Path) -> anyhow::Result<()> {
         Command::new("npm").args(["install", "--no-audit", "--no-fund", "--prefix"]).arg(&prefix).arg(BINARYEN),
     )
     .context("npm is needed for wasm-opt: on Debian, `apt-get install nodejs npm`")
+}
+
+/// esbuild, which minifies wasm-bindgen's JS glue after Trunk's build (Trunk leaves it
+/// as written). From npm, like wasm-opt.
+const ESBUILD: &str = "esbuild@0.28.2";
+const ESBUILD_VERSION: &str = "0.28.2";
+
+/// Where `install_esbuild` puts esbuild.
+pub fn esbuild_bin(root: &Path) -> PathBuf {
+    root.join(".local").join("esbuild").join("node_modules").join(".bin").join("esbuild")
+}
+
+fn install_esbuild(root: &Path) -> anyhow::Result<()> {
+    let esbuild = esbuild_bin(root);
+    if cmd::output(Command::new(&esbuild).arg("--version")).is_some_and(|v| v.trim() == ESBUILD_VERSION) {
+        eprintln!("xtask: esbuild {ESBUILD_VERSION} is installed ({})", esbuild.display());
+        return Ok(());
+    }
+    let prefix = root.join(".local").join("esbuild");
+    cmd::run(
+        &format!("installing {ESBUILD} (JS minifier) from npm into {}", prefix.display()),
+        Command::new("npm").args(["install", "--no-audit", "--no-fund", "--prefix"]).arg(&prefix).arg(ESBUILD),
+    )
+    .context("npm is needed for esbuild: on Debian, `apt-get install nodejs npm`")
 }
 
 const CHROMIUM: &str = "/usr/bin/chromium";
