@@ -14,11 +14,17 @@ pub enum PasswordProblem {
     Spaces,
 }
 
+/// What Cognito counts as a symbol; a space counts too, except at either end.
+/// <https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-policies.html>
+pub const SYMBOLS: &str = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ";
+
 /// Cognito's default minimum length.
 pub const MIN_LEN: usize = 8;
 
-/// Checks `new` against Cognito's default policy (8 characters with a lowercase letter, an
-/// uppercase letter, a digit and a symbol) and against its confirmation.
+/// Checks `new` against Cognito's default policy (8 characters with a lowercase and an
+/// uppercase Basic Latin letter, a digit and one of [`SYMBOLS`]) and against its
+/// confirmation. Only ASCII classes, as Cognito counts them, so no Unicode tables are
+/// compiled into the page.
 pub fn check(new: &str, confirm: &str) -> Result<(), PasswordProblem> {
     if new != confirm {
         return Err(PasswordProblem::Mismatch);
@@ -30,11 +36,10 @@ pub fn check(new: &str, confirm: &str) -> Result<(), PasswordProblem> {
         return Err(PasswordProblem::Spaces);
     }
     let has = |f: fn(char) -> bool| new.chars().any(f);
-    // Cognito counts the space among its symbols.
-    let all_kinds = has(char::is_lowercase)
-        && has(char::is_uppercase)
+    let all_kinds = has(|c| c.is_ascii_lowercase())
+        && has(|c| c.is_ascii_uppercase())
         && has(|c| c.is_ascii_digit())
-        && has(|c| c == ' ' || !(c.is_alphanumeric() || c.is_whitespace()));
+        && has(|c| SYMBOLS.contains(c));
     if all_kinds { Ok(()) } else { Err(PasswordProblem::MissingKind) }
 }
 
@@ -55,6 +60,12 @@ mod tests {
             ("New-Pass-abc", "New-Pass-abc", Err(PasswordProblem::MissingKind)),
             ("NewPass1234", "NewPass1234", Err(PasswordProblem::MissingKind)),
             (" New-Pass-123", " New-Pass-123", Err(PasswordProblem::Spaces)),
+            // Cognito's classes are Basic Latin letters and its own list of symbols.
+            ("Pass€word123", "Pass€word123", Err(PasswordProblem::MissingKind)),
+            ("ПАРОЛЬ-pass-1", "ПАРОЛЬ-pass-1", Err(PasswordProblem::MissingKind)),
+            ("пароль-PASS-1", "пароль-PASS-1", Err(PasswordProblem::MissingKind)),
+            ("Pass`word123", "Pass`word123", Ok(())),
+            ("Pass\\word123", "Pass\\word123", Ok(())),
         ] {
             assert_eq!(check(new, confirm), expected, "{new:?}");
         }
