@@ -4,9 +4,9 @@
 use std::rc::Rc;
 
 use leptos::ev::SubmitEvent;
-use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast as _;
 use whoami_shared::Email;
 
 use crate::api::{Anonymous, Authenticated, NewPasswordChallenge, SignInStep};
@@ -61,8 +61,11 @@ struct Ui {
 }
 
 impl Ui {
+    /// Shows `message` in the alert and moves focus there, so that it is read out.
     fn fail(self, message: impl Into<String>) {
         self.alert.set(Some(message.into()));
+        // After the text is in place: an empty alert is not displayed, so not focusable.
+        request_animation_frame(|| focus(ALERT_ID));
     }
 
     fn clear(self) {
@@ -131,18 +134,6 @@ fn Signed(config: Config) -> impl IntoView {
         ui.enter(session);
     }
 
-    let alert_ref = NodeRef::<html::Div>::new();
-    Effect::new(move |_| {
-        if ui.alert.with(Option::is_some) {
-            // After the text is in place: an empty alert is not displayed, so not focusable.
-            request_animation_frame(move || {
-                if let Some(alert) = alert_ref.get_untracked() {
-                    let _ = alert.focus();
-                }
-            });
-        }
-    });
-
     view! {
         {secret_warning
             .then(|| {
@@ -153,7 +144,7 @@ fn Signed(config: Config) -> impl IntoView {
                     </p>
                 }
             })}
-        <div class="alert" role="alert" tabindex="-1" node_ref=alert_ref>
+        <div id=ALERT_ID class="alert" role="alert" tabindex="-1">
             {move || ui.alert.get()}
         </div>
         <p class="notice" role="status">
@@ -169,24 +160,21 @@ fn Signed(config: Config) -> impl IntoView {
 
 #[component]
 fn SignInForm(ui: Ui, anonymous: Anonymous) -> impl IntoView {
-    let email_ref = NodeRef::<html::Input>::new();
-    let password_ref = NodeRef::<html::Input>::new();
     let busy = RwSignal::new(false);
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let (Some(email_input), Some(password_input)) = (email_ref.get(), password_ref.get()) else {
+        let (Some(email), Some(password)) = (field(&ev, "email"), field(&ev, "password")) else {
             return;
         };
         if busy.get_untracked() {
             return;
         }
         ui.clear();
-        let Ok(email) = email_input.value().trim().parse::<Email>() else {
+        let Ok(email) = email.trim().parse::<Email>() else {
             ui.fail("Enter your email address, such as name@example.com.");
             return;
         };
-        let password = password_input.value();
         if password.is_empty() {
             ui.fail("Enter your password.");
             return;
@@ -206,9 +194,9 @@ fn SignInForm(ui: Ui, anonymous: Anonymous) -> impl IntoView {
     view! {
         <form on:submit=submit novalidate aria-busy=move || busy.get().to_string()>
             <label for="email">"Email"</label>
-            <input id="email" name="email" type="email" autocomplete="username" autofocus node_ref=email_ref />
+            <input id="email" name="email" type="email" autocomplete="username" autofocus />
             <label for="password">"Password"</label>
-            <input id="password" name="password" type="password" autocomplete="current-password" node_ref=password_ref />
+            <input id="password" name="password" type="password" autocomplete="current-password" />
             <button type="submit" disabled=move || busy.get()>
                 {move || if busy.get() { "Signing in…" } else { "Sign in" }}
             </button>
@@ -218,28 +206,20 @@ fn SignInForm(ui: Ui, anonymous: Anonymous) -> impl IntoView {
 
 #[component]
 fn NewPasswordForm(ui: Ui, challenge: Rc<NewPasswordChallenge>) -> impl IntoView {
-    let new_ref = NodeRef::<html::Input>::new();
-    let confirm_ref = NodeRef::<html::Input>::new();
     let busy = RwSignal::new(false);
     // The form replaces the sign-in form: put the cursor where the user types next.
-    Effect::new(move |_| {
-        if let Some(input) = new_ref.get() {
-            let _ = input.focus();
-        }
-    });
-
+    request_animation_frame(|| focus("new-password"));
     let cancel_challenge = Rc::clone(&challenge);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let (Some(new_input), Some(confirm_input)) = (new_ref.get(), confirm_ref.get()) else {
+        let (Some(new_password), Some(confirm)) = (field(&ev, "new-password"), field(&ev, "confirm-password")) else {
             return;
         };
         if busy.get_untracked() {
             return;
         }
         ui.alert.set(None);
-        let new_password = new_input.value();
-        if let Err(problem) = password::check(&new_password, &confirm_input.value()) {
+        if let Err(problem) = password::check(&new_password, &confirm) {
             ui.fail(problem.to_string());
             return;
         }
@@ -276,7 +256,6 @@ fn NewPasswordForm(ui: Ui, challenge: Rc<NewPasswordChallenge>) -> impl IntoView
                 type="password"
                 autocomplete="new-password"
                 aria-describedby="policy"
-                node_ref=new_ref
             />
             <label for="confirm-password">"Confirm new password"</label>
             <input
@@ -284,7 +263,6 @@ fn NewPasswordForm(ui: Ui, challenge: Rc<NewPasswordChallenge>) -> impl IntoView
                 name="confirm-password"
                 type="password"
                 autocomplete="new-password"
-                node_ref=confirm_ref
             />
             <p id="policy" class="muted">
                 "At least 8 characters, with a lowercase and an uppercase letter, a digit and a symbol."
@@ -343,5 +321,23 @@ fn SignedIn(ui: Ui, session: Authenticated) -> impl IntoView {
                 "Sign out"
             </button>
         </section>
+    }
+}
+
+/// The id of the element where errors are shown.
+const ALERT_ID: &str = "alert";
+
+/// The current value of the input named `name` in the form that `ev` submits.
+fn field(ev: &SubmitEvent, name: &str) -> Option<String> {
+    let form: web_sys::HtmlFormElement = ev.target()?.dyn_into().ok()?;
+    let input: web_sys::HtmlInputElement = form.elements().named_item(name)?.dyn_into().ok()?;
+    Some(input.value())
+}
+
+/// Moves focus to the element with `id`, if it is in the page.
+fn focus(id: &str) {
+    let element = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id));
+    if let Some(element) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = element.focus();
     }
 }
