@@ -51,7 +51,7 @@ enum Screen {
 struct Ui {
     screen: RwSignal<Screen, LocalStorage>,
     /// The API's answer for the signed-in user.
-    email: RwSignal<Option<Email>>,
+    email: RwSignal<Option<String>>,
     /// A request to the API is in flight.
     checking: RwSignal<bool>,
     /// What went wrong, announced and focused.
@@ -84,6 +84,14 @@ impl Ui {
         }
     }
 
+    /// The session, when the user is signed in.
+    fn session(self) -> Option<Authenticated> {
+        self.screen.with_untracked(|screen| match screen {
+            Screen::SignedIn(session) => Some(session.clone()),
+            _ => None,
+        })
+    }
+
     fn enter(self, session: Authenticated) {
         self.email.set(None);
         self.screen.set(Screen::SignedIn(session.clone()));
@@ -105,7 +113,7 @@ impl Ui {
             match result {
                 Ok(email) => {
                     self.alert.set(None);
-                    self.email.set(Some(email));
+                    self.email.set(Some(email.to_string()));
                 }
                 Err(error) if error.ends_session() => {
                     self.screen.set(Screen::SignIn(session.ended()));
@@ -153,7 +161,7 @@ fn Signed(config: Config) -> impl IntoView {
         {move || match ui.screen.get() {
             Screen::SignIn(anonymous) => view! { <SignInForm ui anonymous /> }.into_any(),
             Screen::NewPassword(challenge) => view! { <NewPasswordForm ui challenge /> }.into_any(),
-            Screen::SignedIn(session) => view! { <SignedIn ui session /> }.into_any(),
+            Screen::SignedIn(_) => view! { <SignedIn ui /> }.into_any(),
         }}
     }
 }
@@ -278,19 +286,20 @@ fn NewPasswordForm(ui: Ui, challenge: Rc<NewPasswordChallenge>) -> impl IntoView
 }
 
 #[component]
-fn SignedIn(ui: Ui, session: Authenticated) -> impl IntoView {
-    // A copyable handle, so that the view's closures need not own the session.
-    let session = StoredValue::new_local(session);
+fn SignedIn(ui: Ui) -> impl IntoView {
     let sign_out = move |_| {
+        let Some(session) = ui.session() else { return };
         ui.clear();
         ui.email.set(None);
         ui.checking.set(false);
-        ui.screen.set(Screen::SignIn(session.get_value().sign_out()));
+        ui.screen.set(Screen::SignIn(session.sign_out()));
         ui.notice.set(Some("You are signed out.".to_owned()));
     };
     let retry = move |_| {
-        ui.alert.set(None);
-        ui.check(session.get_value());
+        if let Some(session) = ui.session() {
+            ui.alert.set(None);
+            ui.check(session);
+        }
     };
 
     view! {
@@ -300,7 +309,7 @@ fn SignedIn(ui: Ui, session: Authenticated) -> impl IntoView {
                     view! {
                         <p>"You are signed in as"</p>
                         <p class="email" id="email-shown">
-                            {email.to_string()}
+                            {email}
                         </p>
                     }
                         .into_any()
