@@ -11,8 +11,6 @@ use std::rc::Rc;
 
 use futures::future::{FutureExt as _, LocalBoxFuture, Shared};
 use js_sys::futures::JsFuture;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast as _;
 use whoami_shared::Email;
 use whoami_shared::api::{Envelope, Outcome};
@@ -85,7 +83,8 @@ impl Anonymous {
                 secret_hash: client_secret_hash(config, email.as_str()),
             },
         };
-        let response = post_cognito(config, TARGET_INITIATE_AUTH, &request, Call::SignIn).await?;
+        let response =
+            auth_response(&post_cognito(config, TARGET_INITIATE_AUTH, json::to_string(&request), Call::SignIn).await?)?;
         next_step(&self.config, response, email.as_str())
     }
 }
@@ -113,7 +112,9 @@ impl NewPasswordChallenge {
                 secret_hash: client_secret_hash(config, &self.username),
             },
         };
-        let response = post_cognito(config, TARGET_RESPOND_TO_AUTH_CHALLENGE, &request, Call::NewPassword).await?;
+        let body = json::to_string(&request);
+        let response =
+            auth_response(&post_cognito(config, TARGET_RESPOND_TO_AUTH_CHALLENGE, body, Call::NewPassword).await?)?;
         next_step(config, response, &self.username)
     }
 
@@ -221,8 +222,7 @@ impl Authenticated {
             };
             let config = Rc::clone(&config);
             leptos::task::spawn_local(async move {
-                let _ = post_cognito::<_, serde::de::IgnoredAny>(&config, TARGET_REVOKE_TOKEN, &request, Call::Refresh)
-                    .await;
+                let _ = post_cognito(&config, TARGET_REVOKE_TOKEN, json::to_string(&request), Call::Refresh).await;
             });
         }
         Anonymous { config }
@@ -287,7 +287,9 @@ impl Authenticated {
                 secret_hash: client_secret_hash(config, username.as_deref().unwrap_or_default()),
             },
         };
-        let response: AuthResponse = post_cognito(config, TARGET_INITIATE_AUTH, &request, Call::Refresh).await?;
+        let response = auth_response(
+            &post_cognito(config, TARGET_INITIATE_AUTH, json::to_string(&request), Call::Refresh).await?,
+        )?;
         let result = response
             .authentication_result
             .ok_or_else(|| AuthError::Unexpected("a refresh without tokens".to_owned()))?;
@@ -338,15 +340,11 @@ fn client_secret_hash(config: &Config, username: &str) -> Option<String> {
     config.app_client_secret.as_ref().map(|s| secret_hash(s.expose(), username, config.app_client_id.as_str()))
 }
 
-/// POSTs one Cognito operation and parses its answer.
-async fn post_cognito<Req: Serialize, Resp: DeserializeOwned>(
-    config: &Config,
-    target: &str,
-    body: &Req,
-    call: Call,
-) -> Result<Resp, AuthError> {
-    let body =
-        json::to_string(body).ok_or_else(|| AuthError::Unexpected("the request could not be written".to_owned()))?;
+/// POSTs one Cognito operation (its JSON body, `None` if it could not be written) and
+/// returns the text of a successful answer. Not generic over the request and answer types,
+/// so that the page's wasm holds one copy of this code, not one per operation.
+async fn post_cognito(config: &Config, target: &str, body: Option<String>, call: Call) -> Result<String, AuthError> {
+    let body = body.ok_or_else(|| AuthError::Unexpected("the request could not be written".to_owned()))?;
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
     let headers = headers(&[("Content-Type", CONTENT_TYPE), ("X-Amz-Target", target)])
@@ -354,13 +352,13 @@ async fn post_cognito<Req: Serialize, Resp: DeserializeOwned>(
     init.set_headers(&headers);
     init.set_body(&body.into());
     let response = send(&config.cognito_endpoint, &init).await.ok_or(AuthError::Unreachable)?;
-    let status = response.status();
     let text = text(&response).await.ok_or(AuthError::Unreachable)?;
-    if response.ok() {
-        json::from_str(&text).map_err(|_| AuthError::Unexpected(format!("an unreadable answer (HTTP {status})")))
-    } else {
-        Err(AuthError::from_response(call, status, &text))
-    }
+    if response.ok() { Ok(text) } else { Err(AuthError::from_response(call, response.status(), &text)) }
+}
+
+/// Reads a successful InitiateAuth or RespondToAuthChallenge answer.
+fn auth_response(text: &str) -> Result<AuthResponse, AuthError> {
+    json::from_str(text).map_err(|_| AuthError::Unexpected("an unreadable answer".to_owned()))
 }
 
 /// Sends one request with the browser's `fetch`: the response, whatever its status, or
