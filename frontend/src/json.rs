@@ -88,7 +88,6 @@ mod imp {
     impl<'de> de::Deserializer<'de> for Value {
         type Error = Invalid;
 
-        #[expect(clippy::cast_possible_truncation, reason = "an integral number within the safe range")]
         fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
             let value = self.0;
             if value.is_null() || value.is_undefined() {
@@ -96,10 +95,9 @@ mod imp {
             } else if let Some(b) = value.as_bool() {
                 visitor.visit_bool(b)
             } else if let Some(n) = value.as_f64() {
-                if n.trunc() == n && n.abs() <= MAX_SAFE_INTEGER {
-                    visitor.visit_i64(n as i64)
-                } else {
-                    visitor.visit_f64(n)
+                match safe_integer(&value) {
+                    Some(i) => visitor.visit_i64(i),
+                    None => visitor.visit_f64(n),
                 }
             } else if let Some(s) = value.as_string() {
                 visitor.visit_string(s)
@@ -114,6 +112,56 @@ mod imp {
 
         fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
             if self.0.is_null() || self.0.is_undefined() { visitor.visit_none() } else { visitor.visit_some(self) }
+        }
+
+        // The typed methods below each read only the JavaScript type they expect, rather than
+        // forwarding to `deserialize_any`: every struct, field and value visitor gets its
+        // own copy of whichever method it calls, and a copy of `deserialize_any` (every
+        // JavaScript type) for each of them made up much of the page's JSON code.
+
+        fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
+            visitor.visit_bool(self.0.as_bool().ok_or(Invalid)?)
+        }
+
+        fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
+            visitor.visit_u64(safe_integer(&self.0).and_then(|n| u64::try_from(n).ok()).ok_or(Invalid)?)
+        }
+
+        fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
+            visitor.visit_i64(safe_integer(&self.0).ok_or(Invalid)?)
+        }
+
+        fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
+            visitor.visit_string(self.0.as_string().ok_or(Invalid)?)
+        }
+
+        fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
+            self.deserialize_string(visitor)
+        }
+
+        fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
+            self.deserialize_string(visitor)
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            _fields: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, Invalid> {
+            self.deserialize_map(visitor)
+        }
+
+        fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
+            if !self.0.is_object() || Array::is_array(&self.0) {
+                return Err(Invalid);
+            }
+            visitor.visit_map(Map { entries: Object::entries(self.0.unchecked_ref()), next: 0, value: None })
+        }
+
+        /// A value nobody reads (an unknown key's): accepted without looking inside.
+        fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Invalid> {
+            visitor.visit_unit()
         }
 
         fn deserialize_newtype_struct<V: Visitor<'de>>(
@@ -137,9 +185,16 @@ mod imp {
         }
 
         serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit
-            unit_struct seq tuple tuple_struct map struct identifier ignored_any
+            i8 i16 i32 i128 u8 u16 u32 u128 f32 f64 char bytes byte_buf unit
+            unit_struct seq tuple tuple_struct
         }
+    }
+
+    /// An integral JavaScript number within the range it holds exactly.
+    #[expect(clippy::cast_possible_truncation, reason = "an integral number within the safe range")]
+    fn safe_integer(value: &JsValue) -> Option<i64> {
+        let n = value.as_f64()?;
+        (n.trunc() == n && n.abs() <= MAX_SAFE_INTEGER).then_some(n as i64)
     }
 
     struct Seq {

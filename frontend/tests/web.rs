@@ -160,4 +160,10 @@ fn the_browsers_json_reads_what_serde_json_reads() {
     assert_eq!(json::from_str::<Exp>(r#"{"exp": 1700000000}"#).unwrap(), Exp { exp: 1_700_000_000 });
     assert!(json::from_str::<Exp>(r#"{"exp": 1.5}"#).is_err());
     assert!(json::from_str::<Exp>(r#"{"exp": -1}"#).is_err());
+    // Each field's type is checked; unknown keys are skipped whatever they hold.
+    assert!(json::from_str::<Exp>(r#"{"exp": "1700000000"}"#).is_err());
+    assert!(json::from_str::<Exp>(r#"{"exp": null}"#).is_err());
+    assert!(json::from_str::<Exp>("[1700000000]").is_err());
+    let extra = r#"{"exp": 1, "extra": {"deep": [1, {"x": null}]}, "more": "text"}"#;
+    assert_eq!(json::from_str::<Exp>(extra).unwrap(), Exp { exp: 1 });
 }
