@@ -1,8 +1,8 @@
-//! JSON in and out of the page. In the browser this is the browser's own `JSON.parse` and
-//! `JSON.stringify`, so that no JSON parser or formatter is compiled into the page's wasm:
-//! a small serde deserializer reads the parsed value, and serde-wasm-bindgen builds the value
-//! to write. Natively (the unit
-//! tests) it is serde_json; both read and write the same JSON.
+//! JSON in and out of the page. In the browser, text is parsed by the browser's own
+//! `JSON.parse` and a small serde deserializer reads the parsed value, so that no JSON parser
+//! is compiled into the page's wasm; natively (the unit tests) serde_json parses. Writing is
+//! serde_json's everywhere: its writer is small, and smaller than building a JavaScript value
+//! to stringify.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -24,7 +24,7 @@ pub fn object_from_str<T: DeserializeOwned>(text: &str) -> Result<T, JsonError> 
 
 /// Writes `value` as JSON text; `None` only if `value` cannot be written as JSON.
 pub fn to_string<T: Serialize>(value: &T) -> Option<String> {
-    imp::to_string(value)
+    serde_json::to_string(value).ok()
 }
 
 const NOT_AN_OBJECT: &str = "the top level is not an object";
@@ -32,7 +32,6 @@ const NOT_AN_OBJECT: &str = "the top level is not an object";
 #[cfg(target_arch = "wasm32")]
 mod imp {
     use js_sys::{Array, JSON, Object};
-    use serde::Serialize;
     use serde::de::value::StringDeserializer;
     use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer as _, Visitor};
     use wasm_bindgen::{JsCast as _, JsValue};
@@ -51,12 +50,6 @@ mod imp {
             return Err(JsonError(NOT_AN_OBJECT.to_owned()));
         }
         T::deserialize(Value(value)).map_err(|Invalid| JsonError("not of the expected shape".to_owned()))
-    }
-
-    pub fn to_string<T: Serialize>(value: &T) -> Option<String> {
-        // Maps as plain objects and `None` as null, as serde_json writes them.
-        let value = value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).ok()?;
-        JSON::stringify(&value).ok()?.as_string()
     }
 
     /// Any deserialization error. It carries no message on purpose: formatting serde's
@@ -243,7 +236,6 @@ mod imp {
 
 #[cfg(not(target_arch = "wasm32"))]
 mod imp {
-    use serde::Serialize;
     use serde::de::DeserializeOwned;
 
     use super::{JsonError, NOT_AN_OBJECT};
@@ -254,10 +246,6 @@ mod imp {
             return Err(JsonError(NOT_AN_OBJECT.to_owned()));
         }
         serde_json::from_value(value).map_err(|e| JsonError(e.to_string()))
-    }
-
-    pub fn to_string<T: Serialize>(value: &T) -> Option<String> {
-        serde_json::to_string(value).ok()
     }
 }
 
