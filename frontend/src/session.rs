@@ -5,8 +5,6 @@
 
 use std::fmt;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
 /// Refresh an ID token that expires within this many seconds, so that a token never
@@ -66,8 +64,32 @@ impl Tokens {
 /// `decode_claims_unverified`, with the page's JSON reader instead of serde_json).
 fn id_claims(id_token: &str) -> Option<IdClaims> {
     let parts = whoami_shared::token::split(id_token).ok()?;
-    let payload = URL_SAFE_NO_PAD.decode(parts.payload).ok()?;
-    crate::json::from_str(std::str::from_utf8(&payload).ok()?).ok()
+    crate::json::from_str(&base64url_text(parts.payload)?).ok()
+}
+
+/// Decodes base64url `encoded` to UTF-8 text. In the browser `atob` decodes, so that no
+/// base64 decoder is compiled into the page; natively the base64 crate does.
+#[cfg(target_arch = "wasm32")]
+fn base64url_text(encoded: &str) -> Option<String> {
+    // `atob` takes the standard alphabet, with or without padding, and answers one
+    // character per byte.
+    let standard: String = encoded
+        .chars()
+        .map(|c| match c {
+            '-' => '+',
+            '_' => '/',
+            c => c,
+        })
+        .collect();
+    let bytes = web_sys::window()?.atob(&standard).ok()?;
+    let bytes: Option<Vec<u8>> = bytes.chars().map(|c| u8::try_from(c).ok()).collect();
+    String::from_utf8(bytes?).ok()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn base64url_text(encoded: &str) -> Option<String> {
+    use base64::Engine as _;
+    String::from_utf8(base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(encoded).ok()?).ok()
 }
 
 /// The refresh decision for a token expiring at `exp`, at `now`.
@@ -77,6 +99,9 @@ pub fn freshness(exp: u64, now: u64) -> Freshness {
 
 #[cfg(test)]
 pub(crate) mod tests {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
     use super::*;
 
     /// An unsigned token with these claims: enough for decisions that read `exp`.

@@ -49,6 +49,17 @@ fn refresh_decisions() {
     assert_eq!(tokens.freshness(0), Freshness::Fresh);
     assert_eq!(tokens.freshness(u64::from(u32::MAX)), Freshness::RefreshFirst);
     assert!(tokens.username().is_some());
+    // base64url's own characters ('-' in the first payload, '_' in the second) and UTF-8
+    // text decode in the browser as they do natively.
+    for name in ["zoë>>>?ü", "zoë~~?>ü"] {
+        use base64::Engine as _;
+        let claims = format!(r#"{{"exp":4102444800,"cognito:username":"{name}"}}"#);
+        let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(claims);
+        let tokens =
+            Tokens { id_token: format!("e30.{payload}.c2ln"), access_token: String::new(), refresh_token: None };
+        assert_eq!(tokens.username().as_deref(), Some(name));
+        assert_eq!(tokens.freshness(4_102_444_800 - REFRESH_MARGIN_SECS - 1), Freshness::Fresh);
+    }
 }
 
 fn sample_tokens() -> Tokens {
