@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use leptos::either::{Either, EitherOf3};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -27,14 +28,13 @@ pub fn mount(parent: web_sys::HtmlElement, loaded: Result<Config, ConfigError>) 
 #[component]
 fn App(loaded: Result<Config, ConfigError>) -> impl IntoView {
     match loaded {
-        Ok(config) => view! { <Signed config /> }.into_any(),
-        Err(error) => view! {
+        Ok(config) => Either::Left(view! { <Signed config /> }),
+        Err(error) => Either::Right(view! {
             <div class="alert" role="alert">
                 <h2>"This page is not set up"</h2>
                 <p>{error.to_string()}</p>
             </div>
-        }
-        .into_any(),
+        }),
     }
 }
 
@@ -159,9 +159,9 @@ fn Signed(config: Config) -> impl IntoView {
             {move || ui.notice.get()}
         </p>
         {move || match ui.screen.get() {
-            Screen::SignIn(anonymous) => view! { <SignInForm ui anonymous /> }.into_any(),
-            Screen::NewPassword(challenge) => view! { <NewPasswordForm ui challenge /> }.into_any(),
-            Screen::SignedIn(_) => view! { <SignedIn ui /> }.into_any(),
+            Screen::SignIn(anonymous) => EitherOf3::A(view! { <SignInForm ui anonymous /> }),
+            Screen::NewPassword(challenge) => EitherOf3::B(view! { <NewPasswordForm ui challenge /> }),
+            Screen::SignedIn(_) => EitherOf3::C(view! { <SignedIn ui /> }),
         }}
     }
 }
@@ -306,24 +306,22 @@ fn SignedIn(ui: Ui) -> impl IntoView {
         <section class="signed-in">
             {move || match ui.email.get() {
                 Some(email) => {
-                    view! {
+                    EitherOf3::A(view! {
                         <p>"You are signed in as"</p>
                         <p class="email" id="email-shown">
                             {email}
                         </p>
-                    }
-                        .into_any()
+                    })
                 }
                 None if ui.checking.get() => {
-                    view! { <p class="muted" role="status">"Asking the API who you are…"</p> }.into_any()
+                    EitherOf3::B(view! { <p class="muted" role="status">"Asking the API who you are…"</p> })
                 }
                 None => {
-                    view! {
+                    EitherOf3::C(view! {
                         <button type="button" on:click=retry>
                             "Try again"
                         </button>
-                    }
-                        .into_any()
+                    })
                 }
             }}
             <button type="button" class="secondary" on:click=sign_out>
