@@ -66,12 +66,9 @@ pub fn build(root: &Path, tools: &Tools) -> anyhow::Result<PathBuf> {
 
 /// Minifies the page's JavaScript in `dist` with esbuild: wasm-bindgen's glue and
 /// loader.js, which Trunk leaves as written (it minifies the HTML and CSS); about 1.5 KB of
-/// the page's gzipped size. Where index.html pins a file with an `integrity` hash, the
-/// minified file's hash replaces it.
+/// the page's gzipped size. Trunk.toml turns off `integrity` hashes, which would no longer
+/// match.
 fn minify_js(root: &Path, dist: &Path) -> anyhow::Result<()> {
-    let index_path = dist.join("index.html");
-    let mut index =
-        std::fs::read_to_string(&index_path).with_context(|| format!("reading {}", index_path.display()))?;
     let scripts: Vec<PathBuf> = std::fs::read_dir(dist)?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "js"))
@@ -80,23 +77,7 @@ fn minify_js(root: &Path, dist: &Path) -> anyhow::Result<()> {
     let mut esbuild = Command::new(crate::setup::esbuild_bin(root));
     esbuild.args(&scripts).args(["--minify", "--format=esm", "--log-level=warning", "--allow-overwrite"]);
     esbuild.arg(format!("--outdir={}", dist.display()));
-    let before: Vec<Vec<u8>> = scripts.iter().map(std::fs::read).collect::<Result<_, _>>()?;
-    cmd::run("minifying the page's JavaScript (esbuild)", &mut esbuild)?;
-    for (script, before) in scripts.iter().zip(before) {
-        let old = subresource_integrity(&before);
-        if index.contains(&old) {
-            index = index.replace(&old, &subresource_integrity(&std::fs::read(script)?));
-        }
-    }
-    std::fs::write(&index_path, index)?;
-    Ok(())
-}
-
-/// The `integrity` value of `bytes` as Trunk writes it: `sha384-<base64>`.
-fn subresource_integrity(bytes: &[u8]) -> String {
-    use base64::Engine as _;
-    use sha2::Digest as _;
-    format!("sha384-{}", base64::engine::general_purpose::STANDARD.encode(sha2::Sha384::digest(bytes)))
+    cmd::run("minifying the page's JavaScript (esbuild)", &mut esbuild)
 }
 
 /// The page's flags when std is rebuilt: no panic messages or their formatting (rustc >=
