@@ -7,7 +7,7 @@
 use std::fmt;
 
 use serde::Deserialize;
-use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{Deserializer, Visitor};
 use whoami_shared::{AppClientId, Region, UserPoolId};
 
 use crate::json;
@@ -135,10 +135,13 @@ enum Field {
 
 impl<'de> Deserialize<'de> for Field {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(FieldVisitor)
+        deserializer.deserialize_option(FieldVisitor)
     }
 }
 
+/// Reads a key's value as an optional string, and anything that is not a string as
+/// `Other` (asking only for a string keeps the page's JSON reader from compiling code for
+/// every JSON type here).
 struct FieldVisitor;
 
 impl<'de> Visitor<'de> for FieldVisitor {
@@ -157,41 +160,7 @@ impl<'de> Visitor<'de> for FieldVisitor {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Field, D::Error> {
-        Field::deserialize(deserializer)
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<Field, E> {
-        Ok(Field::Text(v.to_owned()))
-    }
-
-    fn visit_string<E>(self, v: String) -> Result<Field, E> {
-        Ok(Field::Text(v))
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<Field, E> {
-        Ok(Field::Other)
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<Field, E> {
-        Ok(Field::Other)
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<Field, E> {
-        Ok(Field::Other)
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<Field, E> {
-        Ok(Field::Other)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Field, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Field::Other)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Field, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Field::Other)
+        Ok(String::deserialize(deserializer).map_or(Field::Other, Field::Text))
     }
 }
 
@@ -295,6 +264,11 @@ mod tests {
         check(&with("region", Value::Null), Err("no `region`"));
         check(&with("api_url", "".into()), Err("no `api_url`"));
         check(&with("region", 5.into()), Err("`region` in config.json must be a string"));
+        check(&with("region", serde_json::json!(["eu-west-1"])), Err("`region` in config.json must be a string"));
+        check(
+            &with("region", serde_json::json!({"name": "eu-west-1"})),
+            Err("`region` in config.json must be a string"),
+        );
         check(&with("region", "us-east-1".into()), Err("they must match"));
         check(&with("user_pool_id", "nope".into()), Err("`user_pool_id`"));
         check(&with("app_client_id", "a b".into()), Err("`app_client_id`"));

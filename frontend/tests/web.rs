@@ -128,6 +128,12 @@ fn config_and_password_checks() {
     .unwrap();
     assert_eq!(config.token_storage, TokenStorage::Local);
     assert!(Config::parse("{}").unwrap_err().to_string().contains("`region`"));
+    // A value that is not a string is named, whatever JSON type it is.
+    for value in ["5", "true", r#"["us-east-1"]"#, r#"{"name": "us-east-1"}"#] {
+        let text = format!(r#"{{"region": {value}, "user_pool_id": "us-east-1_abc", "app_client_id": "abc"}}"#);
+        let error = Config::parse(&text).unwrap_err().to_string();
+        assert!(error.contains("`region` in config.json must be a string"), "{value}: {error}");
+    }
     assert_eq!(password::check("New-Pass-123", "New-Pass-123"), Ok(()));
     assert_eq!(password::check("New-Pass-123", "x"), Err(PasswordProblem::Mismatch));
 }
