@@ -18,7 +18,7 @@ use crate::password;
 /// Renders the page into `parent` (index.html's `<main>`, below its title) once
 /// `config.json` has been read, replacing index.html's "Loading…" line.
 pub fn mount(parent: web_sys::HtmlElement, loaded: Result<Config, ConfigError>) {
-    if let Some(loading) = parent.query_selector("[data-loading]").ok().flatten() {
+    if let Some(loading) = parent.owner_document().and_then(|d| d.get_element_by_id("loading")) {
         loading.remove();
     }
     mount_to(parent, move || view! { <App loaded /> }).forget();
@@ -200,7 +200,7 @@ fn SignInForm(ui: Ui, anonymous: Anonymous) -> impl IntoView {
     };
 
     view! {
-        <form on:submit=submit novalidate aria-busy=move || busy.get().to_string()>
+        <form on:submit=submit novalidate aria-busy=move || if busy.get() { "true" } else { "false" }>
             <label for="email">"Email"</label>
             <input id="email" name="email" type="email" autocomplete="username" autofocus />
             <label for="password">"Password"</label>
@@ -256,7 +256,7 @@ fn NewPasswordForm(ui: Ui, challenge: Rc<NewPasswordChallenge>) -> impl IntoView
     };
 
     view! {
-        <form on:submit=submit novalidate aria-busy=move || busy.get().to_string()>
+        <form on:submit=submit novalidate aria-busy=move || if busy.get() { "true" } else { "false" }>
             <label for="new-password">"New password"</label>
             <input
                 id="new-password"

@@ -8,9 +8,9 @@ fn main() {
         let loaded = whoami_frontend::api::load_config().await;
         let main = web_sys::window()
             .and_then(|w| w.document())
-            .and_then(|d| d.query_selector("main").ok().flatten())
+            .and_then(|d| d.get_element_by_id("page"))
             .and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok());
-        // index.html always has a <main>; without one there is nowhere to show anything.
+        // index.html always has it; without it there is nowhere to show anything.
         if let Some(main) = main {
             whoami_frontend::mount(main, loaded);
         }
