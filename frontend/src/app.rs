@@ -62,8 +62,8 @@ struct Ui {
 
 impl Ui {
     /// Shows `message` in the alert and moves focus there, so that it is read out.
-    fn fail(self, message: impl Into<String>) {
-        self.alert.set(Some(message.into()));
+    fn fail(self, message: String) {
+        self.alert.set(Some(message));
         // After the text is in place: an empty alert is not displayed, so not focusable.
         request_animation_frame(|| focus(ALERT_ID));
     }
@@ -180,11 +180,11 @@ fn SignInForm(ui: Ui, anonymous: Anonymous) -> impl IntoView {
         }
         ui.clear();
         let Ok(email) = email.trim().parse::<Email>() else {
-            ui.fail("Enter your email address, such as name@example.com.");
+            ui.fail("Enter your email address, such as name@example.com.".to_owned());
             return;
         };
         if password.is_empty() {
-            ui.fail("Enter your password.");
+            ui.fail("Enter your password.".to_owned());
             return;
         }
         busy.set(true);
