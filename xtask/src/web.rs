@@ -39,6 +39,7 @@ pub fn build(root: &Path, tools: &Tools) -> anyhow::Result<PathBuf> {
     cmd::run("building the web page (Trunk, release)", &mut trunk)?;
 
     let dist = root.join("dist");
+    minify_wasm_names(root, &dist)?;
     minify_js(root, &dist)?;
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dist)
         .with_context(|| format!("Trunk wrote no {}", dist.display()))?
@@ -62,6 +63,139 @@ pub fn build(root: &Path, tools: &Tools) -> anyhow::Result<PathBuf> {
     }
     eprintln!("xtask:   {:<48} {raw_total:>8} B  {gzip_total:>8} B gzipped", "total");
     Ok(dist)
+}
+
+/// The wasm features rustc emits for the page, which wasm-opt must be told of (the same
+/// list as index.html's `data-wasm-opt-params`).
+const WASM_FEATURES: [&str; 5] = [
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-multivalue",
+];
+
+/// Shortens the names the wasm imports and exports, and renames them to match in
+/// wasm-bindgen's JS glue. wasm-bindgen's names carry a 16-digit hash each, which gzip
+/// cannot compress: about 2 KB of the page, in the wasm and again in the glue. binaryen's
+/// `--minify-imports-and-exports-and-modules` renames them and prints the old and new names;
+/// every rename is then checked to have happened exactly where the glue uses the name.
+fn minify_wasm_names(root: &Path, dist: &Path) -> anyhow::Result<()> {
+    let wasm = only_file(dist, "_bg.wasm")?;
+    // The JavaScript besides loader.js.
+    let glue: Vec<PathBuf> = files_ending(dist, ".js")?.into_iter().filter(|p| !p.ends_with("loader.js")).collect();
+    let [glue] = glue.as_slice() else {
+        anyhow::bail!("expected one wasm-bindgen glue file in {}, found {}", dist.display(), glue.len());
+    };
+    let mut opt = Command::new(crate::setup::binaryen_bin(root).join("wasm-opt"));
+    opt.arg(&wasm).args(WASM_FEATURES).arg("--minify-imports-and-exports-and-modules").arg("-o").arg(&wasm);
+    eprintln!("xtask: shortening the wasm's import and export names (wasm-opt)");
+    let described = cmd::describe(&opt);
+    let renames = cmd::output(&mut opt).with_context(|| format!("{described} failed"))?;
+    let renames: serde_json::Value =
+        serde_json::from_str(&renames).context("wasm-opt's list of renamed imports and exports")?;
+    let pairs = |key: &str| -> anyhow::Result<Vec<Vec<String>>> {
+        serde_json::from_value(renames[key].clone()).with_context(|| format!("wasm-opt's `{key}` renames"))
+    };
+
+    // All imports now come from one module; the glue names it in its imports object.
+    let modules = import_modules(&std::fs::read(&wasm)?)?;
+    let [new_module] = modules.as_slice() else {
+        anyhow::bail!("expected the wasm to import from one module after renaming, found {modules:?}");
+    };
+    let mut js = std::fs::read_to_string(glue)?;
+    let mut old_modules: Vec<String> = Vec::new();
+    for import in pairs("imports")? {
+        let [module, old, new] = import.as_slice() else { anyhow::bail!("unexpected import rename {import:?}") };
+        if !old_modules.contains(module) {
+            old_modules.push(module.clone());
+        }
+        // The glue defines each import once, as `name: function(...)` in its imports object.
+        js = rename_once(&js, &format!("{old}:"), &format!("{new}:"))?;
+    }
+    for module in &old_modules {
+        js = rename_once(&js, &format!("\"{module}\":"), &format!("\"{new_module}\":"))?;
+    }
+    let mut new_exports = Vec::new();
+    for export in pairs("exports")? {
+        let [old, new] = export.as_slice() else { anyhow::bail!("unexpected export rename {export:?}") };
+        // The glue reads exports as `wasm.name`; some (binaryen's own) it never reads.
+        js = rename_all(&js, &format!("wasm.{old}"), &format!("wasm.{new}"));
+        new_exports.push(new.clone());
+    }
+    let mut rest = js.as_str();
+    while let Some(at) = rest.find("wasm.") {
+        rest = &rest[at + "wasm.".len()..];
+        let name: String = rest.chars().take_while(|&c| is_identifier(c)).collect();
+        anyhow::ensure!(
+            new_exports.contains(&name),
+            "the JS glue still reads wasm.{name}, which the wasm no longer exports"
+        );
+    }
+    std::fs::write(glue, js)?;
+    Ok(())
+}
+
+/// The distinct modules `wasm` imports from.
+fn import_modules(wasm: &[u8]) -> anyhow::Result<Vec<String>> {
+    let mut modules = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        if let wasmparser::Payload::ImportSection(imports) = payload? {
+            for import in imports.into_imports() {
+                let module = import?.module.to_owned();
+                if !modules.contains(&module) {
+                    modules.push(module);
+                }
+            }
+        }
+    }
+    Ok(modules)
+}
+
+/// `text` with the one occurrence of `old` (not preceded by a name character) replaced.
+fn rename_once(text: &str, old: &str, new: &str) -> anyhow::Result<String> {
+    let found: Vec<usize> =
+        text.match_indices(old).map(|(at, _)| at).filter(|&at| !text[..at].ends_with(is_identifier)).collect();
+    let [at] = found.as_slice() else {
+        anyhow::bail!("expected `{old}` once in the JS glue, found it {} times", found.len());
+    };
+    Ok(format!("{}{new}{}", &text[..*at], &text[at + old.len()..]))
+}
+
+/// `text` with every whole-name occurrence of `old` replaced.
+fn rename_all(text: &str, old: &str, new: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(old) {
+        let whole = !rest[at + old.len()..].starts_with(is_identifier) && !rest[..at].ends_with(is_identifier);
+        out.push_str(&rest[..at]);
+        out.push_str(if whole { new } else { old });
+        rest = &rest[at + old.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether `c` can be part of a JavaScript name.
+fn is_identifier(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '$'
+}
+
+/// The files in `dir` whose names end with `suffix`.
+fn files_ending(dir: &Path, suffix: &str) -> anyhow::Result<Vec<PathBuf>> {
+    Ok(std::fs::read_dir(dir)?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().ends_with(suffix)))
+        .collect())
+}
+
+/// The one file in `dir` whose name ends with `suffix`.
+fn only_file(dir: &Path, suffix: &str) -> anyhow::Result<PathBuf> {
+    let files = files_ending(dir, suffix)?;
+    let [file] = files.as_slice() else {
+        anyhow::bail!("expected one *{suffix} file in {}, found {}", dir.display(), files.len());
+    };
+    Ok(file.clone())
 }
 
 /// Minifies the page's JavaScript in `dist` with esbuild: wasm-bindgen's glue and
