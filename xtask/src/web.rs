@@ -248,3 +248,30 @@ pub fn gzip_len(bytes: &[u8]) -> anyhow::Result<usize> {
     encoder.write_all(bytes)?;
     Ok(encoder.finish()?.len())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renames_only_whole_names() {
+        let glue = "const i = {__wbg_a_1: function() {}, x__wbg_a_1: 0};\nwasm.main(); wasm.main2(); wasm.memory;";
+        let renamed = rename_once(glue, "__wbg_a_1:", "a:").unwrap();
+        assert_eq!(renamed, "const i = {a: function() {}, x__wbg_a_1: 0};\nwasm.main(); wasm.main2(); wasm.memory;");
+        assert_eq!(rename_all(&renamed, "wasm.main", "wasm.b"), renamed.replace("wasm.main()", "wasm.b()"));
+    }
+
+    #[test]
+    fn a_name_that_is_missing_or_repeated_is_an_error() {
+        assert!(rename_once("{b: 1}", "a:", "c:").is_err());
+        assert!(rename_once("{a: 1, a: 2}", "a:", "c:").is_err());
+    }
+
+    #[test]
+    fn wasm_feature_flags_match_index_html() {
+        let index = std::fs::read_to_string(crate::project_root().join("index.html")).unwrap();
+        for flag in WASM_FEATURES {
+            assert!(index.contains(flag), "index.html's data-wasm-opt-params lacks {flag}");
+        }
+    }
+}
