@@ -56,8 +56,8 @@ pub fn run() -> anyhow::Result<Tools> {
     install_trunk()?;
     install_wasm_bindgen()?;
     let moto_server = install_moto(&crate::project_root())?;
-    install_binaryen(&crate::project_root())?;
-    install_esbuild(&crate::project_root())?;
+    install_npm_tool(&crate::project_root(), &BINARYEN)?;
+    install_npm_tool(&crate::project_root(), &ESBUILD)?;
     install_chromium()?;
     Ok(Tools { wasm, moto_server })
 }
@@ -91,53 +91,68 @@ pub fn pip_install(venv: &Path, requirement: &str, note: &str) -> anyhow::Result
     )
 }
 
+/// A tool installed from npm into `.local/<dir>`, so a fresh clone gets the same version
+/// and nothing is installed globally.
+struct NpmTool {
+    /// What the tool is for, in progress messages.
+    purpose: &'static str,
+    /// The npm package, with its version.
+    package: &'static str,
+    /// The directory under `.local`.
+    dir: &'static str,
+    /// The program, relative to that directory.
+    program: &'static str,
+    /// How `program --version` starts when the right version is installed.
+    version: &'static str,
+}
+
 /// binaryen's wasm-opt, which Trunk runs on the page's wasm. npm's package is current
-/// (Debian's binaryen is from 2022 and rejects what rustc emits) and runs on node.
-const BINARYEN: &str = "binaryen@132.0.0";
-/// Must match `[tools] wasm_opt` in Trunk.toml.
-const BINARYEN_VERSION: &str = "wasm-opt version 132";
+/// (Debian's binaryen is from 2022 and rejects what rustc emits) and runs on node. Its
+/// version must match `[tools] wasm_opt` in Trunk.toml.
+const BINARYEN: NpmTool = NpmTool {
+    purpose: "wasm-opt",
+    package: "binaryen@132.0.0",
+    dir: "binaryen",
+    program: "node_modules/binaryen/bin/wasm-opt",
+    version: "wasm-opt version 132",
+};
 
-/// Where `install_binaryen` puts wasm-opt; the page's build puts it first on PATH.
+/// esbuild, which minifies the page's JavaScript after Trunk's build (Trunk leaves
+/// wasm-bindgen's glue as written).
+const ESBUILD: NpmTool = NpmTool {
+    purpose: "JS minifier",
+    package: "esbuild@0.28.2",
+    dir: "esbuild",
+    program: "node_modules/.bin/esbuild",
+    version: "0.28.2",
+};
+
+/// Where binaryen's programs are; the page's build puts them first on PATH.
 pub fn binaryen_bin(root: &Path) -> PathBuf {
-    root.join(".local").join("binaryen").join("node_modules").join("binaryen").join("bin")
+    npm_program(root, &BINARYEN).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
-fn install_binaryen(root: &Path) -> anyhow::Result<()> {
-    let wasm_opt = binaryen_bin(root).join("wasm-opt");
-    if cmd::output(Command::new(&wasm_opt).arg("--version")).is_some_and(|v| v.starts_with(BINARYEN_VERSION)) {
-        eprintln!("xtask: {BINARYEN_VERSION} is installed ({})", wasm_opt.display());
-        return Ok(());
-    }
-    let prefix = root.join(".local").join("binaryen");
-    cmd::run(
-        &format!("installing {BINARYEN} (wasm-opt) from npm into {}", prefix.display()),
-        Command::new("npm").args(["install", "--no-audit", "--no-fund", "--prefix"]).arg(&prefix).arg(BINARYEN),
-    )
-    .context("npm is needed for wasm-opt: on Debian, `apt-get install nodejs npm`")
-}
-
-/// esbuild, which minifies wasm-bindgen's JS glue after Trunk's build (Trunk leaves it
-/// as written). From npm, like wasm-opt.
-const ESBUILD: &str = "esbuild@0.28.2";
-const ESBUILD_VERSION: &str = "0.28.2";
-
-/// Where `install_esbuild` puts esbuild.
+/// The installed esbuild.
 pub fn esbuild_bin(root: &Path) -> PathBuf {
-    root.join(".local").join("esbuild").join("node_modules").join(".bin").join("esbuild")
+    npm_program(root, &ESBUILD)
 }
 
-fn install_esbuild(root: &Path) -> anyhow::Result<()> {
-    let esbuild = esbuild_bin(root);
-    if cmd::output(Command::new(&esbuild).arg("--version")).is_some_and(|v| v.trim() == ESBUILD_VERSION) {
-        eprintln!("xtask: esbuild {ESBUILD_VERSION} is installed ({})", esbuild.display());
+fn npm_program(root: &Path, tool: &NpmTool) -> PathBuf {
+    root.join(".local").join(tool.dir).join(tool.program)
+}
+
+fn install_npm_tool(root: &Path, tool: &NpmTool) -> anyhow::Result<()> {
+    let program = npm_program(root, tool);
+    if cmd::output(Command::new(&program).arg("--version")).is_some_and(|v| v.trim().starts_with(tool.version)) {
+        eprintln!("xtask: {} is installed ({})", tool.package, program.display());
         return Ok(());
     }
-    let prefix = root.join(".local").join("esbuild");
+    let prefix = root.join(".local").join(tool.dir);
     cmd::run(
-        &format!("installing {ESBUILD} (JS minifier) from npm into {}", prefix.display()),
-        Command::new("npm").args(["install", "--no-audit", "--no-fund", "--prefix"]).arg(&prefix).arg(ESBUILD),
+        &format!("installing {} ({}) from npm into {}", tool.package, tool.purpose, prefix.display()),
+        Command::new("npm").args(["install", "--no-audit", "--no-fund", "--prefix"]).arg(&prefix).arg(tool.package),
     )
-    .context("npm is needed for esbuild: on Debian, `apt-get install nodejs npm`")
+    .with_context(|| format!("npm is needed for {}: on Debian, `apt-get install nodejs npm`", tool.purpose))
 }
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -299,6 +314,16 @@ mod tests {
         assert!(
             trunk_toml.lines().any(|l| l.replace(' ', "") == format!("wasm_bindgen=\"{pinned}\"")),
             "Trunk.toml's [tools] wasm_bindgen must be {pinned}"
+        );
+    }
+
+    #[test]
+    fn trunk_uses_the_installed_wasm_opt() {
+        let trunk_toml = include_str!("../../Trunk.toml");
+        let version = BINARYEN.version.rsplit(' ').next().unwrap();
+        assert!(
+            trunk_toml.lines().any(|l| l.replace(' ', "") == format!("wasm_opt=\"version_{version}\"")),
+            "Trunk.toml's [tools] wasm_opt must be version_{version}, the binaryen setup installs"
         );
     }
 }
