@@ -69,10 +69,31 @@ async fn main() -> ExitCode {
         admin = stack.admin_config.display(),
         moto = stack.page_config.cognito_endpoint,
     );
-    if let Err(e) = tokio::signal::ctrl_c().await {
-        eprintln!("whoami-local: cannot wait for Ctrl-C ({e}); stopping");
-    }
+    stop_signal().await;
     eprintln!("whoami-local: stopping");
     stack.stop().await;
     ExitCode::SUCCESS
+}
+
+/// Waits for Ctrl-C, or for SIGTERM (what `kill`, process managers and CI runners send), so
+/// that either one stops moto with the stack instead of leaving it running.
+async fn stop_signal() {
+    let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(terminate) => terminate,
+        Err(e) => {
+            eprintln!("whoami-local: cannot wait for SIGTERM ({e}); Ctrl-C stops everything");
+            if let Err(e) = tokio::signal::ctrl_c().await {
+                eprintln!("whoami-local: cannot wait for Ctrl-C ({e}); stopping");
+            }
+            return;
+        }
+    };
+    tokio::select! {
+        interrupted = tokio::signal::ctrl_c() => {
+            if let Err(e) = interrupted {
+                eprintln!("whoami-local: cannot wait for Ctrl-C ({e}); stopping");
+            }
+        }
+        _ = terminate.recv() => {}
+    }
 }

@@ -214,3 +214,32 @@ async fn stopping_leaves_no_moto_behind() {
     assert!(reqwest::get(format!("{moto}/moto-api/")).await.is_err(), "moto still answers after stop");
     assert!(!std::path::Path::new(&format!("/proc/{pid}")).exists(), "moto's process {pid} is still there");
 }
+
+/// The binary, stopped with SIGTERM as `kill` or a process manager would, stops its moto too.
+#[tokio::test]
+async fn the_binary_stops_moto_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("dist")).unwrap();
+    std::fs::write(dir.path().join("dist").join("index.html"), "page").unwrap();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_whoami-local"))
+        .args(["--port", "0", "--json", "--dist"])
+        .arg(dir.path().join("dist"))
+        .arg("--state-dir")
+        .arg(dir.path().join("state"))
+        .arg("--moto-server")
+        .arg(moto_server())
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut ready = String::new();
+    let stdout = child.stdout.take().unwrap();
+    tokio::io::AsyncBufReadExt::read_line(&mut tokio::io::BufReader::new(stdout), &mut ready).await.unwrap();
+    let ready: Value = serde_json::from_str(&ready).unwrap();
+    let moto_pid = ready["moto_pid"].as_u64().unwrap();
+    let pid = child.id().unwrap().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let status = tokio::time::timeout(std::time::Duration::from_secs(30), child.wait()).await.unwrap().unwrap();
+    assert!(status.success(), "whoami-local exited with {status} on SIGTERM");
+    assert!(!std::path::Path::new(&format!("/proc/{moto_pid}")).exists(), "moto's process {moto_pid} is still there");
+}
