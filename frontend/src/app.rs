@@ -171,13 +171,9 @@ fn SignInForm(ui: Ui, anonymous: Anonymous) -> impl IntoView {
     let busy = RwSignal::new(false);
 
     let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        let (Some(email), Some(password)) = (field(&ev, "email"), field(&ev, "password")) else {
+        let Some([email, password]) = submitted(&ev, busy, ["email", "password"]) else {
             return;
         };
-        if busy.get_untracked() {
-            return;
-        }
         ui.clear();
         let Ok(email) = email.trim().parse::<Email>() else {
             ui.fail("Enter your email address, such as name@example.com.".to_owned());
@@ -219,13 +215,9 @@ fn NewPasswordForm(ui: Ui, challenge: Rc<NewPasswordChallenge>) -> impl IntoView
     request_animation_frame(|| focus("new-password"));
     let cancel_challenge = Rc::clone(&challenge);
     let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        let (Some(new_password), Some(confirm)) = (field(&ev, "new-password"), field(&ev, "confirm-password")) else {
+        let Some([new_password, confirm]) = submitted(&ev, busy, ["new-password", "confirm-password"]) else {
             return;
         };
-        if busy.get_untracked() {
-            return;
-        }
         ui.alert.set(None);
         if let Err(problem) = password::check(&new_password, &confirm) {
             ui.fail(problem.to_string());
@@ -333,6 +325,17 @@ fn SignedIn(ui: Ui) -> impl IntoView {
 
 /// The id of the element where errors are shown.
 const ALERT_ID: &str = "alert";
+
+/// Takes over a form's submission: stops the browser's own, and gives the current values of
+/// the inputs named `names`, unless the form's request is still in flight (`busy`).
+fn submitted(ev: &SubmitEvent, busy: RwSignal<bool>, names: [&str; 2]) -> Option<[String; 2]> {
+    ev.prevent_default();
+    if busy.get_untracked() {
+        return None;
+    }
+    let [first, second] = names.map(|name| field(ev, name));
+    Some([first?, second?])
+}
 
 /// The current value of the input named `name` in the form that `ev` submits.
 fn field(ev: &SubmitEvent, name: &str) -> Option<String> {
