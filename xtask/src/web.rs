@@ -39,6 +39,7 @@ pub fn build(root: &Path, tools: &Tools) -> anyhow::Result<PathBuf> {
     cmd::run("building the web page (Trunk, release)", &mut trunk)?;
 
     let dist = root.join("dist");
+    // Fails, naming the file it expected, if Trunk wrote no wasm.
     minify_wasm_names(root, &dist)?;
     minify_js(root, &dist)?;
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dist)
@@ -47,11 +48,6 @@ pub fn build(root: &Path, tools: &Tools) -> anyhow::Result<PathBuf> {
         .filter(|path| path.is_file())
         .collect();
     files.sort();
-    anyhow::ensure!(
-        files.iter().any(|f| f.extension().is_some_and(|e| e == "wasm")),
-        "Trunk wrote no .wasm file into {}",
-        dist.display()
-    );
     let (mut raw_total, mut gzip_total) = (0, 0);
     for file in &files {
         let bytes = std::fs::read(file)?;
@@ -183,7 +179,8 @@ fn is_identifier(c: char) -> bool {
 
 /// The files in `dir` whose names end with `suffix`.
 fn files_ending(dir: &Path, suffix: &str) -> anyhow::Result<Vec<PathBuf>> {
-    Ok(std::fs::read_dir(dir)?
+    Ok(std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().ends_with(suffix)))
         .collect())
@@ -203,10 +200,7 @@ fn only_file(dir: &Path, suffix: &str) -> anyhow::Result<PathBuf> {
 /// the page's gzipped size. Trunk.toml turns off `integrity` hashes, which would no longer
 /// match.
 fn minify_js(root: &Path, dist: &Path) -> anyhow::Result<()> {
-    let scripts: Vec<PathBuf> = std::fs::read_dir(dist)?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "js"))
-        .collect();
+    let scripts = files_ending(dist, ".js")?;
     anyhow::ensure!(!scripts.is_empty(), "Trunk wrote no JavaScript into {}", dist.display());
     let mut esbuild = Command::new(crate::setup::esbuild_bin(root));
     esbuild.args(&scripts).args(["--minify", "--format=esm", "--log-level=warning", "--allow-overwrite"]);
