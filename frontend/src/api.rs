@@ -27,8 +27,9 @@ use crate::json;
 use crate::session::{Freshness, Tokens};
 use crate::storage::TokenStore;
 
-/// Fetches and parses `config.json`. `no-cache` so that a redeployed configuration is seen
-/// on the next load rather than whenever the browser's cache decides.
+/// Fetches and parses `config.json`. index.html preloads it, and the browser answers this
+/// request with the preloaded response, whose freshness is the server's `Cache-Control`
+/// (README.md asks for `no-cache`); `no-cache` here covers a browser that did not preload.
 pub async fn load_config() -> Result<Config, ConfigError> {
     let init = web_sys::RequestInit::new();
     init.set_cache(web_sys::RequestCache::NoCache);
