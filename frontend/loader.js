@@ -1,6 +1,6 @@
-// Starts the page's wasm. Trunk would inline this in index.html; as a file it lets the
-// Content-Security-Policy forbid inline scripts. The hashed file names come from the
-// attributes Trunk writes on the script tag (see `pattern_script` in Trunk.toml).
-const tag = document.querySelector('script[data-wasm]');
-const { default: init } = await import(tag.dataset.js);
-await init({ module_or_path: tag.dataset.wasm });
+// Starts the page's wasm. `cargo xtask build-web` bundles this file with wasm-bindgen's glue
+// (which it names `whoami-glue`) into the one inline script of index.html, and defines
+// WHOAMI_WASM as the wasm's URL, from the placeholder that Trunk.toml's `pattern_script` writes.
+import init from 'whoami-glue';
+
+await init({ module_or_path: WHOAMI_WASM });

@@ -92,7 +92,7 @@ async function once(browser, user, measureBytes) {
   const arrived = Object.fromEntries(
     entries.map((e) => [phase(e.url), e.responseEnd]).filter(([name]) => name !== null),
   );
-  arrived.cssAsked = entries.find((e) => phase(e.url) === 'css')?.fetchStart;
+  arrived.wasmAsked = entries.find((e) => phase(e.url) === 'wasm')?.fetchStart;
   arrived.main = (await page.evaluate(() => window.__bench)).main;
   arrived.configAsked = entries.find((e) => phase(e.url) === 'config')?.fetchStart;
   const files = measureBytes ? await bytes([...responses], entries) : undefined;
@@ -178,7 +178,7 @@ try {
     form_ms: stats(results.map((r) => r.form)),
     form_painted_ms: stats(results.map((r) => r.formFrame)),
     arrived_ms: Object.fromEntries(
-      ['html', 'cssAsked', 'css', 'loader', 'js', 'wasm', 'main', 'configAsked', 'config']
+      ['html', 'main', 'configAsked', 'config', 'wasmAsked', 'wasm', 'css', 'loader', 'js']
         .filter((name) => results.every((r) => r.arrived[name] !== undefined))
         .map((name) => [name, stats(results.map((r) => r.arrived[name]))]),
     ),

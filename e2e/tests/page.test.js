@@ -1,6 +1,6 @@
 // The page's flows in headless Chromium against a running local stack: sign-in, a wrong
 // password, the new-password challenge, reload, sign-out, a token refreshed before expiry,
-// an unreachable API or Cognito, and a missing config.json. Screenshots go to artifacts/.
+// an unreachable API or Cognito, a missing config.json, and the page's Content-Security-Policy. Screenshots go to artifacts/.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -186,5 +186,25 @@ test('a missing config.json gives a page that says so', async () => {
   assert.match(await page.getByRole('alert').textContent(), /config\.json.*HTTP 404/);
   await shot('message');
   assertNoBreakage(errors);
+  await context.close();
+});
+
+test('the page runs only its own script and style: others, inline or from this site, are refused', async () => {
+  const { context, page, errors } = await open('policy');
+  const refused = await page.evaluate(async () => {
+    const violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => violations.push(e.effectiveDirective));
+    const add = (tag, props) => document.body.append(Object.assign(document.createElement(tag), props));
+    add('script', { textContent: 'window.__injected = true;' });
+    add('script', { src: '/injected.js' });
+    add('style', { textContent: 'body { display: none; }' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    return { violations: violations.sort(), injected: window.__injected === true };
+  });
+  assert.equal(refused.injected, false, 'an injected inline script ran');
+  assert.deepEqual(refused.violations, ['script-src-elem', 'script-src-elem', 'style-src-elem']);
+  assert.ok(await page.getByRole('button', { name: 'Sign in' }).isVisible(), 'an injected style applied');
+  // The refusals are the only policy errors: the page's own script and style ran.
+  assert.equal(errors.filter((e) => /Content.Security.Policy/i.test(e)).length, 3);
   await context.close();
 });

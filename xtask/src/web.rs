@@ -41,7 +41,7 @@ pub fn build(root: &Path, tools: &Tools) -> anyhow::Result<PathBuf> {
     let dist = root.join("dist");
     // Fails, naming the file it expected, if Trunk wrote no wasm.
     minify_wasm_names(root, &dist)?;
-    minify_js(root, &dist)?;
+    inline_scripts(root, &dist)?;
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dist)
         .with_context(|| format!("Trunk wrote no {}", dist.display()))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -78,11 +78,7 @@ const WASM_FEATURES: [&str; 5] = [
 /// every rename is then checked to have happened exactly where the glue uses the name.
 fn minify_wasm_names(root: &Path, dist: &Path) -> anyhow::Result<()> {
     let wasm = only_file(dist, "_bg.wasm")?;
-    // The JavaScript besides loader.js.
-    let glue: Vec<PathBuf> = files_ending(dist, ".js")?.into_iter().filter(|p| !p.ends_with("loader.js")).collect();
-    let [glue] = glue.as_slice() else {
-        anyhow::bail!("expected one wasm-bindgen glue file in {}, found {}", dist.display(), glue.len());
-    };
+    let glue = only_file(dist, ".js")?;
     let mut opt = Command::new(crate::setup::binaryen_bin(root).join("wasm-opt"));
     opt.arg(&wasm).args(WASM_FEATURES).arg("--minify-imports-and-exports-and-modules").arg("-o").arg(&wasm);
     eprintln!("xtask: shortening the wasm's import and export names (wasm-opt)");
@@ -99,7 +95,7 @@ fn minify_wasm_names(root: &Path, dist: &Path) -> anyhow::Result<()> {
     let [new_module] = modules.as_slice() else {
         anyhow::bail!("expected the wasm to import from one module after renaming, found {modules:?}");
     };
-    let mut js = std::fs::read_to_string(glue)?;
+    let mut js = std::fs::read_to_string(&glue)?;
     let mut old_modules: Vec<String> = Vec::new();
     for import in pairs("imports")? {
         let [module, old, new] = import.as_slice() else { anyhow::bail!("unexpected import rename {import:?}") };
@@ -128,7 +124,7 @@ fn minify_wasm_names(root: &Path, dist: &Path) -> anyhow::Result<()> {
             "the JS glue still reads wasm.{name}, which the wasm no longer exports"
         );
     }
-    std::fs::write(glue, js)?;
+    std::fs::write(&glue, js)?;
     Ok(())
 }
 
@@ -148,12 +144,19 @@ fn import_modules(wasm: &[u8]) -> anyhow::Result<Vec<String>> {
     Ok(modules)
 }
 
-/// `text` with the one occurrence of `old` (not preceded by a name character) replaced.
+/// `text` (the JS glue) with the one occurrence of `old` (not preceded by a name character)
+/// replaced.
 fn rename_once(text: &str, old: &str, new: &str) -> anyhow::Result<String> {
+    rename_once_in(text, old, new, "the JS glue")
+}
+
+/// `text` (`what`, for the error) with the one occurrence of `old` (not preceded by a name
+/// character) replaced.
+fn rename_once_in(text: &str, old: &str, new: &str, what: &str) -> anyhow::Result<String> {
     let found: Vec<usize> =
         text.match_indices(old).map(|(at, _)| at).filter(|&at| !text[..at].ends_with(is_identifier)).collect();
     let [at] = found.as_slice() else {
-        anyhow::bail!("expected `{old}` once in the JS glue, found it {} times", found.len());
+        anyhow::bail!("expected `{old}` once in {what}, found it {} times", found.len());
     };
     Ok(format!("{}{new}{}", &text[..*at], &text[at + old.len()..]))
 }
@@ -195,17 +198,85 @@ fn only_file(dir: &Path, suffix: &str) -> anyhow::Result<PathBuf> {
     Ok(file.clone())
 }
 
-/// Minifies the page's JavaScript in `dist` with esbuild: wasm-bindgen's glue and
-/// loader.js, which Trunk leaves as written (it minifies the HTML and CSS); about 1.5 KB of
-/// the page's gzipped size. Trunk.toml turns off `integrity` hashes, which would no longer
-/// match.
-fn minify_js(root: &Path, dist: &Path) -> anyhow::Result<()> {
-    let scripts = files_ending(dist, ".js")?;
-    anyhow::ensure!(!scripts.is_empty(), "Trunk wrote no JavaScript into {}", dist.display());
+/// Puts the page's script and stylesheet into index.html, so that a first visit asks for
+/// three files (index.html, config.json, the wasm) instead of six. On this machine each
+/// further file costs the browser a new connection, and the form appeared 25 to 50 ms later
+/// (BENCHMARKS.md). The script is frontend/loader.js bundled with wasm-bindgen's glue and
+/// minified by esbuild; it replaces the empty placeholder that Trunk.toml's `pattern_script`
+/// leaves. The stylesheet Trunk has already inlined (`rel="inline"` in index.html). The
+/// Content-Security-Policy's `'self'` for scripts and styles then becomes the SHA-256 of
+/// exactly these two, so no other script or style, from this site or inline, can run.
+fn inline_scripts(root: &Path, dist: &Path) -> anyhow::Result<()> {
+    let index = dist.join("index.html");
+    let html = std::fs::read_to_string(&index).with_context(|| format!("reading {}", index.display()))?;
+    let glue = only_file(dist, ".js")?;
+    let placeholder = element(&html, "<script", "</script>", "data-wasm=")?;
+    let wasm_url = attribute(&html[placeholder.clone()], "data-wasm")?;
+    let script = bundle_loader(root, &glue, &wasm_url)?;
+    // The HTML parser ends a script at the first `</script`, whatever JavaScript means there.
+    anyhow::ensure!(!script.to_ascii_lowercase().contains("</script"), "the bundled script contains `</script`");
+    let style = element(&html, "<style>", "</style>", "")?;
+    let style = &html[style.start + "<style>".len()..style.end - "</style>".len()];
+
+    let mut page =
+        format!("{}<script type=module>{script}</script>{}", &html[..placeholder.start], &html[placeholder.end..]);
+    page = rename_once_in(&page, "script-src 'self'", &format!("script-src {}", csp_hash(&script)), "index.html")?;
+    page = rename_once_in(&page, "style-src 'self'", &format!("style-src {}", csp_hash(style)), "index.html")?;
+    std::fs::write(&index, page)?;
+    std::fs::remove_file(&glue).with_context(|| format!("removing {}", glue.display()))?;
+    Ok(())
+}
+
+/// frontend/loader.js bundled with the glue (which it imports as `whoami-glue`) into one
+/// minified module that fetches the wasm from `wasm_url`.
+fn bundle_loader(root: &Path, glue: &Path, wasm_url: &str) -> anyhow::Result<String> {
+    let out = crate::target_dir(root)?.join("page-script.js");
     let mut esbuild = Command::new(crate::setup::esbuild_bin(root));
-    esbuild.args(&scripts).args(["--minify", "--format=esm", "--log-level=warning", "--allow-overwrite"]);
-    esbuild.arg(format!("--outdir={}", dist.display()));
-    cmd::run("minifying the page's JavaScript (esbuild)", &mut esbuild)
+    esbuild.arg(root.join("frontend").join("loader.js"));
+    esbuild.args(["--bundle", "--minify", "--format=esm", "--log-level=warning"]);
+    esbuild.arg(format!("--alias:whoami-glue={}", glue.display()));
+    esbuild.arg(format!("--define:WHOAMI_WASM={}", serde_json::to_string(wasm_url)?));
+    esbuild.arg(format!("--outfile={}", out.display()));
+    cmd::run("bundling the page's script (esbuild: frontend/loader.js and the glue)", &mut esbuild)?;
+    let script = std::fs::read_to_string(&out).with_context(|| format!("reading {}", out.display()))?;
+    Ok(script.trim_end().to_owned())
+}
+
+/// Where in `html` the one element is that starts with `open`, ends with the next `close`,
+/// and (when `marker` is not empty) has `marker` in its start tag.
+fn element(html: &str, open: &str, close: &str, marker: &str) -> anyhow::Result<std::ops::Range<usize>> {
+    let mut found = Vec::new();
+    for (start, _) in html.match_indices(open) {
+        let tag_end = html[start..].find('>').map_or(html.len(), |at| start + at);
+        if html[start..tag_end].contains(marker) {
+            let end = html[start..].find(close).map(|at| start + at + close.len());
+            found.push(start..end.with_context(|| format!("index.html: `{open}` without `{close}`"))?);
+        }
+    }
+    let [range] = found.as_slice() else {
+        anyhow::bail!("expected one `{open}{marker}…{close}` in index.html, found {}", found.len());
+    };
+    Ok(range.clone())
+}
+
+/// The value of attribute `name` in the start tag `tag`, quoted or not (Trunk's HTML
+/// minifier drops the quotes where it can).
+fn attribute(tag: &str, name: &str) -> anyhow::Result<String> {
+    let at = tag.find(&format!("{name}=")).with_context(|| format!("no {name} in {tag}"))?;
+    let rest = &tag[at + name.len() + 1..];
+    let value = match rest.chars().next() {
+        Some(quote @ ('"' | '\'')) => rest[1..].split(quote).next().unwrap_or_default(),
+        _ => rest.split(|c: char| c.is_ascii_whitespace() || c == '>').next().unwrap_or_default(),
+    };
+    anyhow::ensure!(!value.is_empty(), "empty {name} in {tag}");
+    Ok(value.to_owned())
+}
+
+/// A Content-Security-Policy source that allows exactly the inline script or style `text`.
+fn csp_hash(text: &str) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(text)))
 }
 
 /// The page's flags when std is rebuilt: no panic messages or their formatting (rustc >=
@@ -259,6 +330,32 @@ mod tests {
     fn a_name_that_is_missing_or_repeated_is_an_error() {
         assert!(rename_once("{b: 1}", "a:", "c:").is_err());
         assert!(rename_once("{a: 1, a: 2}", "a:", "c:").is_err());
+    }
+
+    #[test]
+    fn finds_the_placeholder_script_and_its_wasm_whether_quoted_or_not() {
+        let html =
+            "<style>a{}</style><script src=/x.js></script><script data-wasm=/a_bg.wasm type=module></script></body>";
+        let range = element(html, "<script", "</script>", "data-wasm=").unwrap();
+        assert_eq!(&html[range.clone()], "<script data-wasm=/a_bg.wasm type=module></script>");
+        assert_eq!(attribute(&html[range], "data-wasm").unwrap(), "/a_bg.wasm");
+        assert_eq!(attribute("<script data-wasm=\"/b c.wasm\">", "data-wasm").unwrap(), "/b c.wasm");
+        assert_eq!(attribute("<script data-wasm='/d.wasm'>", "data-wasm").unwrap(), "/d.wasm");
+        assert!(attribute("<script data-wasm=>", "data-wasm").is_err());
+    }
+
+    #[test]
+    fn a_placeholder_that_is_missing_or_repeated_is_an_error() {
+        assert!(element("<script type=module></script>", "<script", "</script>", "data-wasm=").is_err());
+        let twice = "<script data-wasm=/a></script><script data-wasm=/b></script>";
+        assert!(element(twice, "<script", "</script>", "data-wasm=").is_err());
+        assert!(element("<style>a{}", "<style>", "</style>", "").is_err());
+    }
+
+    #[test]
+    fn csp_hashes_are_sha256_in_base64() {
+        // printf 'alert(1)' | openssl dgst -sha256 -binary | base64
+        assert_eq!(csp_hash("alert(1)"), "'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='");
     }
 
     #[test]
