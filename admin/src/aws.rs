@@ -1,16 +1,19 @@
 //! The AWS settings every command shares, and the one function that turns them into an SDK config.
 
 use aws_config::{BehaviorVersion, SdkConfig};
+use aws_credential_types::Credentials;
 use reqwest::Url;
 use whoami_shared::Region;
 
 use crate::config::Config;
 
-/// Where and as whom to reach AWS. Each flag overrides the config file; credentials always
-/// come from the standard chain (environment, profile, SSO, instance role).
+/// Where and as whom to reach AWS. Each flag overrides the config file; credentials come from
+/// the standard chain (environment, profile, SSO, instance role), except for an emulator on
+/// this machine (see [`is_local`]).
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct AwsArgs {
-    /// The AWS profile for credentials [default: AWS_PROFILE, else `default`]
+    /// The AWS profile for credentials [default: AWS_PROFILE, else `default`; an emulator on
+    /// this machine gets placeholder credentials unless this is given]
     #[arg(long, global = true, value_name = "NAME", help_heading = "Global options")]
     pub profile: Option<String>,
     /// The region, instead of `region` in the config file
@@ -57,7 +60,32 @@ async fn load(profile: Option<&str>, region: Option<&Region>, endpoint: Option<&
         // Without the trailing slash `Url` adds, the SDK would request `//`.
         loader = loader.endpoint_url(endpoint.as_str().trim_end_matches('/'));
     }
+    if let Some(placeholder) = placeholder_credentials(profile, endpoint) {
+        loader = loader.credentials_provider(placeholder);
+    }
     loader.load().await
+}
+
+/// Credentials to sign with instead of the standard chain's, for an emulator on this machine
+/// (moto, `cargo xtask dev`) when no profile is named. The SDK signs every admin call and
+/// refuses to without credentials, but such an emulator checks no signature: placeholders
+/// spare the user exporting fake keys, and keep real ones out of it. `--profile` still picks
+/// real credentials, for an emulator that wants them.
+fn placeholder_credentials(profile: Option<&str>, endpoint: Option<&Url>) -> Option<Credentials> {
+    let local = endpoint.is_some_and(is_local) && profile.is_none();
+    local.then(|| Credentials::new("local", "local", None, None, "whoami-admin: local emulator"))
+}
+
+/// Whether `endpoint` is on this machine (a loopback address or `localhost`).
+fn is_local(endpoint: &Url) -> bool {
+    // `Url` lowercases the host and writes IPv6 addresses in brackets.
+    let host = endpoint.host_str().unwrap_or_default();
+    host == "localhost"
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]
@@ -88,6 +116,28 @@ mod tests {
         assert_eq!(flags.region(&file).as_str(), "us-east-1");
         assert_eq!(flags.endpoint(&file).map(Url::as_str), Some("http://127.0.0.1:9999/"));
         assert_eq!(none.endpoint(&config(None)), None);
+    }
+
+    #[test]
+    fn only_loopback_and_localhost_are_local() {
+        for local in ["http://127.0.0.1:5005", "http://127.9.9.9", "http://[::1]:80", "http://LocalHost:4566"] {
+            assert!(is_local(&Url::parse(local).unwrap()), "{local}");
+        }
+        for remote in ["https://cognito-idp.eu-west-1.amazonaws.com", "http://10.0.0.1", "http://localhost.example.com"]
+        {
+            assert!(!is_local(&Url::parse(remote).unwrap()), "{remote}");
+        }
+    }
+
+    #[test]
+    fn a_local_emulator_gets_placeholder_credentials_unless_a_profile_is_named() {
+        let local = Url::parse("http://127.0.0.1:5005").unwrap();
+        let placeholder = placeholder_credentials(None, Some(&local)).expect("placeholders for a local emulator");
+        assert_eq!(placeholder.access_key_id(), "local");
+        assert!(placeholder_credentials(Some("emulator"), Some(&local)).is_none());
+        let remote = Url::parse("https://cognito-idp.eu-west-1.amazonaws.com").unwrap();
+        assert!(placeholder_credentials(None, Some(&remote)).is_none());
+        assert!(placeholder_credentials(None, None).is_none(), "Cognito itself never gets placeholders");
     }
 
     #[tokio::test]

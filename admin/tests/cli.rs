@@ -256,14 +256,19 @@ fn flags_override_region_and_endpoint() {
 }
 
 #[test]
-fn signing_in_needs_no_aws_credentials_but_the_admin_api_does() {
+fn a_local_emulator_needs_no_aws_credentials_unless_a_profile_is_named() {
     let scene = Scene::new(PoolOptions::default());
     scene.run(&["create-user", "--email", "ida@example.com", "--password-stdin"], &line(PASSWORD)).ok();
     let config = scene.config.to_str().unwrap();
     let login = ["--config", config, "login", "--username", "ida@example.com", "--password-stdin"];
     let token = run_with_credentials(false, &login, &line(PASSWORD), &[]);
     assert_eq!(claims(token.ok()).token_use, "id");
+    // The admin API is signed; moto on loopback gets placeholder credentials.
     let listed = run_with_credentials(false, &["--config", config, "list-users"], "", &[]);
+    assert!(listed.ok().contains("ida@example.com"), "{listed:?}");
+    // A named profile is used as named, and one that has no credentials says so.
+    let named = ["--config", config, "--profile", "emulator", "list-users"];
+    let listed = run_with_credentials(false, &named, "", &[]);
     assert!(listed.fails(1).starts_with("whoami-admin: no AWS credentials found"), "{listed:?}");
 }
 

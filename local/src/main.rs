@@ -62,7 +62,7 @@ async fn main() -> ExitCode {
         println!("{ready}");
     }
     eprintln!(
-        "\n  cognito-whoami is running at {url}\n\n  sign in as     {email}\n  password       {password}\n  admin config   {admin}\n  Cognito (moto) {moto}\n\n  The admin CLI against it (moto takes any credentials, the SDK wants some):\n    AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local \\\n      cargo run -q -p whoami-admin -- --config {admin} list-users\n\n  Ctrl-C stops everything.\n",
+        "\n  cognito-whoami is running at {url}\n\n  sign in as     {email}\n  password       {password}\n  admin config   {admin}\n  Cognito (moto) {moto}\n\n  The admin CLI against it:\n    cargo run -q -p whoami-admin -- --config {admin} list-users\n\n  Ctrl-C stops everything.\n",
         url = stack.url,
         email = stack.provisioned.demo_email,
         password = stack.provisioned.demo_password,

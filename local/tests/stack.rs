@@ -158,8 +158,12 @@ fn admin(scene: &Scene, args: &[&str], stdin: &str) -> (bool, String, String) {
         .arg("--config")
         .arg(&scene.stack.admin_config)
         .args(args)
-        .env("AWS_ACCESS_KEY_ID", "local")
-        .env("AWS_SECRET_ACCESS_KEY", "local")
+        // No credentials: against the stack the CLI signs with placeholders. Were it to look
+        // for real ones, it must not ask an instance-metadata address (tests stay on loopback).
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_PROFILE")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
