@@ -20,6 +20,7 @@ use axum::routing::{any, get};
 use serde_json::Value;
 use serde_json::value::RawValue;
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeader;
 use whoami_lambda::handler::{ALLOWED_HEADERS, ALLOWED_METHODS, PREFLIGHT_MAX_AGE};
 use whoami_lambda::verify::Verifier;
 use whoami_lambda::{App, Rejection};
@@ -77,9 +78,12 @@ impl Gateway {
 }
 
 /// The gateway's routes: `/config.json`, `/api` and below, and the page from `dist`
-/// (unknown paths get `index.html`, so the page can route itself).
+/// (unknown paths get `index.html`, so the page can route itself). The page's files are
+/// revalidated on every visit (`no-cache`): after a rebuild, a browser must not keep an
+/// `index.html` that names the previous build's wasm.
 pub fn router(gateway: Arc<Gateway>, dist: &Path) -> Router {
     let page = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
+    let page = SetResponseHeader::overriding(page, CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     Router::new()
         .route("/config.json", get(config_json))
         .route("/api", any(api))
