@@ -1,10 +1,11 @@
-//! `whoami-local`: runs the local stack until Ctrl-C. `cargo xtask dev` builds the page and
+//! `whoami-local`: runs the local stack until Ctrl-C or SIGTERM. `cargo xtask dev` builds the page and
 //! starts this.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
+use tokio::signal::unix::{Signal, SignalKind, signal};
 use tracing_subscriber::filter::Targets;
 use tracing_subscriber::layer::SubscriberExt as _;
 use tracing_subscriber::util::SubscriberInitExt as _;
@@ -43,11 +44,21 @@ async fn main() -> ExitCode {
     let args = Args::parse();
     let options =
         Options { port: args.port, moto_server: args.moto_server, dist: args.dist, state_dir: args.state_dir };
-    let stack = match Stack::start(&options).await {
-        Ok(stack) => stack,
-        Err(e) => {
-            eprintln!("whoami-local: {e}");
-            return ExitCode::from(2);
+    // Listening from the start: a signal's default action would end this process at once and
+    // leave moto running, during start-up or just after the ready line.
+    let mut stop = std::pin::pin!(stop_signal());
+    let stack = tokio::select! {
+        started = Stack::start(&options) => match started {
+            Ok(stack) => stack,
+            Err(e) => {
+                eprintln!("whoami-local: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        // Dropping the half-started stack kills moto (`kill_on_drop`).
+        () = &mut stop => {
+            eprintln!("whoami-local: stopped while starting");
+            return ExitCode::SUCCESS;
         }
     };
     if args.json {
@@ -69,31 +80,43 @@ async fn main() -> ExitCode {
         admin = stack.admin_config.display(),
         moto = stack.page_config.cognito_endpoint,
     );
-    stop_signal().await;
+    stop.await;
     eprintln!("whoami-local: stopping");
     stack.stop().await;
     ExitCode::SUCCESS
 }
 
-/// Waits for Ctrl-C, or for SIGTERM (what `kill`, process managers and CI runners send), so
-/// that either one stops moto with the stack instead of leaving it running.
-async fn stop_signal() {
-    let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-        Ok(terminate) => terminate,
+/// Starts listening for Ctrl-C and for SIGTERM (what `kill`, process managers and CI runners
+/// send), and returns what waits for either, so that both stop moto with the stack. The
+/// listening starts when this is called, not when the result is first awaited.
+fn stop_signal() -> impl Future<Output = ()> {
+    let listen = |kind: SignalKind, name: &str| match signal(kind) {
+        Ok(listener) => Some(listener),
         Err(e) => {
-            eprintln!("whoami-local: cannot wait for SIGTERM ({e}); Ctrl-C stops everything");
-            if let Err(e) = tokio::signal::ctrl_c().await {
-                eprintln!("whoami-local: cannot wait for Ctrl-C ({e}); stopping");
-            }
-            return;
+            eprintln!("whoami-local: cannot wait for {name} ({e})");
+            None
         }
     };
-    tokio::select! {
-        interrupted = tokio::signal::ctrl_c() => {
-            if let Err(e) = interrupted {
-                eprintln!("whoami-local: cannot wait for Ctrl-C ({e}); stopping");
-            }
+    let interrupt = listen(SignalKind::interrupt(), "Ctrl-C");
+    let terminate = listen(SignalKind::terminate(), "SIGTERM");
+    async move {
+        if interrupt.is_none() && terminate.is_none() {
+            eprintln!("whoami-local: with neither, nothing could stop moto later; stopping");
+            return;
         }
-        _ = terminate.recv() => {}
+        tokio::select! {
+            () = received(interrupt) => {}
+            () = received(terminate) => {}
+        }
+    }
+}
+
+/// Resolves when `listener` receives its signal; never, without a listener.
+async fn received(listener: Option<Signal>) {
+    match listener {
+        Some(mut listener) => {
+            listener.recv().await;
+        }
+        None => std::future::pending().await,
     }
 }
