@@ -1,5 +1,5 @@
-//! `whoami-local`: runs the local stack until Ctrl-C or SIGTERM. `cargo xtask dev` builds the page and
-//! starts this.
+//! `whoami-local`: runs the local stack until Ctrl-C or SIGTERM. `cargo xtask dev` builds the
+//! page and starts this.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
