@@ -1,6 +1,7 @@
 // The page's flows in headless Chromium against a running local stack: sign-in, a wrong
 // password, the new-password challenge, reload, sign-out, a token refreshed before expiry,
-// an unreachable API or Cognito, a missing config.json, and the page's Content-Security-Policy. Screenshots go to artifacts/.
+// an unreachable API or Cognito, an MFA challenge, a missing config.json, and the page's
+// Content-Security-Policy. Screenshots go to artifacts/.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -174,6 +175,27 @@ test('an unreachable sign-in service is said so', async () => {
   await signIn(page, user);
   await expectAlert(page, /sign-in service is unreachable/);
   await shot('alert');
+  assertNoBreakage(errors);
+  await context.close();
+});
+
+test('a sign-in step the page does not handle (MFA) is named in a plain sentence', async () => {
+  const user = await createUser(cfg, { password: PASSWORD });
+  const { context, page, errors, shot } = await open('mfa');
+  // What Cognito answers for a user with an authenticator app (moto sets none up).
+  const cognito = (url) => url.href.startsWith(new URL(cfg.cognito_endpoint).href);
+  await page.route(cognito, (route) =>
+    route.fulfill({
+      status: 200,
+      headers: { 'Content-Type': 'application/x-amz-json-1.1', 'Access-Control-Allow-Origin': '*' },
+      body: JSON.stringify({ ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: 'session', ChallengeParameters: {} }),
+    }),
+  );
+  await signIn(page, user);
+  await expectAlert(page, /needs a sign-in step that this page does not handle yet \(SOFTWARE_TOKEN_MFA\)/);
+  await shot('alert');
+  assert.equal(await storedTokens(page), null, 'no tokens without a finished sign-in');
+  assert.ok(await page.getByRole('button', { name: 'Sign in' }).isEnabled(), 'the form can be used again');
   assertNoBreakage(errors);
   await context.close();
 });
