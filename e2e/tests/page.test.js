@@ -1,7 +1,7 @@
 // The page's flows in headless Chromium against a running local stack: sign-in, a wrong
-// password, the new-password challenge, reload, sign-out, a token refreshed before expiry,
-// an unreachable API or Cognito, an MFA challenge, a missing config.json, and the page's
-// Content-Security-Policy. Screenshots go to artifacts/.
+// password, the new-password challenge, reload, sign-out (also while Cognito does not answer),
+// a token refreshed before expiry, an unreachable API or Cognito, an MFA challenge, a missing
+// config.json, and the page's Content-Security-Policy. Screenshots go to artifacts/.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -120,6 +120,24 @@ test('a reload restores the session; sign-out clears it', async () => {
   await page.reload();
   await page.getByRole('button', { name: 'Sign in' }).waitFor(TIMEOUT);
   assert.equal(await page.locator('#email-shown').count(), 0);
+  assertNoBreakage(errors);
+  await context.close();
+});
+
+test('signing out does not wait on revoking the token, nor need it to succeed', async () => {
+  const user = await createUser(cfg, { password: PASSWORD });
+  const { context, page, errors } = await open('sign-out-offline');
+  await signIn(page, user);
+  await expectEmail(page, user.email);
+  // RevokeToken gets no answer at all; every other call goes through.
+  const revoking = (request) => request.headers()['x-amz-target']?.endsWith('.RevokeToken');
+  const cognito = (url) => url.href.startsWith(new URL(cfg.cognito_endpoint).href);
+  await page.route(cognito, (route) => (revoking(route.request()) ? undefined : route.continue()));
+  const revoke = page.waitForRequest(revoking, TIMEOUT);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign in' }).waitFor(TIMEOUT);
+  assert.equal(await storedTokens(page), null);
+  await revoke; // asked for, still unanswered
   assertNoBreakage(errors);
   await context.close();
 });
