@@ -44,6 +44,11 @@ async function cognito(config, operation, body) {
   return text ? JSON.parse(text) : {};
 }
 
+/** Revokes every refresh token of the user, as an administrator (or the user elsewhere) can. */
+export async function signOutEverywhere(config, email) {
+  await cognito(config, 'AdminUserGlobalSignOut', { UserPoolId: config.user_pool_id, Username: email });
+}
+
 let counter = 0;
 
 /** A new user. With `temporary` only, signing in meets NEW_PASSWORD_REQUIRED. */

@@ -1,12 +1,12 @@
 // The page's flows in headless Chromium against a running local stack: sign-in, a wrong
 // password, the new-password challenge, reload, sign-out (also while Cognito does not answer),
-// a token refreshed before expiry, an unreachable API or Cognito, an MFA challenge, a missing
-// config.json, and the page's Content-Security-Policy. Screenshots go to artifacts/.
+// a token refreshed before expiry or refused, an unreachable API or Cognito, an MFA challenge,
+// a missing config.json, and the page's Content-Security-Policy. Screenshots go to artifacts/.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { base, config, createUser, launch, openPage, signIn, storedTokens } from '../lib.js';
+import { base, config, createUser, launch, openPage, signIn, signOutEverywhere, storedTokens } from '../lib.js';
 
 let browser;
 let cfg;
@@ -161,6 +161,24 @@ test('an ID token about to expire is refreshed before the API call', async () =>
   assert.equal(refreshes.length, 1, 'one REFRESH_TOKEN_AUTH');
   const after = JSON.parse(await storedTokens(page));
   assert.equal(after.refresh_token, JSON.parse(before).refresh_token, 'the refresh token is kept');
+  assertNoBreakage(errors);
+  await context.close();
+});
+
+test('a refresh token revoked elsewhere ends the session: said so, tokens gone, form back', async () => {
+  const user = await createUser(cfg, { password: PASSWORD });
+  const { context, page, errors, shot } = await open('revoked');
+  await signIn(page, user);
+  await expectEmail(page, user.email);
+  await signOutEverywhere(cfg, user.email);
+  // As in the refresh test: the ID token now expires within five minutes, so the reload
+  // refreshes first, and Cognito refuses the revoked refresh token (a definitive answer).
+  await page.clock.install({ time: Date.now() + 56 * 60 * 1000 });
+  await page.reload();
+  await expectAlert(page, /session has ended/);
+  await page.getByRole('button', { name: 'Sign in' }).waitFor(TIMEOUT);
+  await shot('ended');
+  assert.equal(await storedTokens(page), null);
   assertNoBreakage(errors);
   await context.close();
 });
