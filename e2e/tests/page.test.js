@@ -1,7 +1,8 @@
 // The page's flows in headless Chromium against a running local stack: sign-in, a wrong
 // password, the new-password challenge, reload, sign-out (also while Cognito does not answer),
 // a token refreshed before expiry or refused, an unreachable API or Cognito, an MFA challenge,
-// a missing config.json, and the page's Content-Security-Policy. Screenshots go to artifacts/.
+// a missing config.json, the busy state, tokens kept for other tabs, a configured client secret,
+// and the page's Content-Security-Policy. Screenshots go to artifacts/.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -79,6 +80,35 @@ test('a wrong password is a plain sentence in a focused alert', async () => {
   await context.close();
 });
 
+test('while signing in, the button says so and is disabled, and Enter again sends nothing more', async () => {
+  const user = await createUser(cfg, { password: PASSWORD });
+  const { context, page, errors } = await open('busy');
+  // Hold Cognito's answer to the sign-in until the test has looked at the waiting page.
+  const cognito = (url) => url.href.startsWith(new URL(cfg.cognito_endpoint).href);
+  const held = [];
+  let release;
+  const released = new Promise((resolve) => (release = resolve));
+  await page.route(cognito, async (route) => {
+    if (route.request().postData()?.includes('USER_PASSWORD_AUTH')) {
+      held.push(route);
+      await released;
+    }
+    await route.continue();
+  });
+  await signIn(page, user);
+  const waiting = page.getByRole('button', { name: 'Signing in…' });
+  await waiting.waitFor(TIMEOUT);
+  assert.equal(await waiting.isDisabled(), true);
+  assert.equal(await page.locator('form').getAttribute('aria-busy'), 'true');
+  await page.getByLabel('Password', { exact: true }).press('Enter');
+  await page.waitForTimeout(200); // a second request, if Enter sent one, would be held by now
+  assert.equal(held.length, 1, 'one InitiateAuth however often Enter is pressed');
+  release();
+  await expectEmail(page, user.email);
+  assertNoBreakage(errors);
+  await context.close();
+});
+
 test('a temporary password leads to the new-password form, checked before sending', async () => {
   const user = await createUser(cfg, {});
   const { context, page, errors, shot } = await open('new-password');
@@ -138,6 +168,47 @@ test('signing out does not wait on revoking the token, nor need it to succeed', 
   await page.getByRole('button', { name: 'Sign in' }).waitFor(TIMEOUT);
   assert.equal(await storedTokens(page), null);
   await revoke; // asked for, still unanswered
+  assertNoBreakage(errors);
+  await context.close();
+});
+
+/** Serves the stack's config.json with `changes` applied. */
+async function configWith(page, changes) {
+  const served = { ...cfg, ...changes };
+  await page.route(
+    (url) => url.pathname.endsWith('/config.json'),
+    (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(served) }),
+  );
+}
+
+test('token_storage "local" keeps the session for a new tab', async () => {
+  const user = await createUser(cfg, { password: PASSWORD });
+  const { context, page, errors } = await openPage(browser, 'local-storage');
+  await configWith(context, { token_storage: 'local' });
+  await page.goto(base);
+  await signIn(page, user);
+  await expectEmail(page, user.email);
+  assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'nothing in sessionStorage');
+  assert.ok(JSON.parse(await page.evaluate(() => localStorage.getItem('cognito-whoami.tokens'))).refresh_token);
+  const tab = await context.newPage();
+  await tab.goto(base);
+  await expectEmail(tab, user.email);
+  assertNoBreakage(errors);
+  await context.close();
+});
+
+test('an app client secret in config.json is used, and the page warns that it is public', async () => {
+  const user = await createUser(cfg, { password: PASSWORD });
+  const { context, page, errors, shot } = await openPage(browser, 'client-secret');
+  await configWith(context, { app_client_secret: 'not-so-secret' });
+  await page.goto(base);
+  await page.getByText('which every visitor can read').waitFor(TIMEOUT);
+  await shot('warning');
+  const signInRequest = page.waitForRequest((r) => r.postData()?.includes('USER_PASSWORD_AUTH'), TIMEOUT);
+  await signIn(page, user);
+  const sent = JSON.parse((await signInRequest).postData());
+  assert.match(sent.AuthParameters.SECRET_HASH, /^[A-Za-z0-9+/]{43}=$/, 'SECRET_HASH is a base64 HMAC-SHA256');
+  assert.ok(!JSON.stringify(sent).includes('not-so-secret'), 'the secret itself is not sent');
   assertNoBreakage(errors);
   await context.close();
 });
