@@ -5,6 +5,7 @@
 // and the page's Content-Security-Policy. Screenshots go to artifacts/.
 
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { after, before, test } from 'node:test';
 
 import { base, config, createUser, launch, openPage, signIn, signOutEverywhere, storedTokens } from '../lib.js';
@@ -207,7 +208,9 @@ test('an app client secret in config.json is used, and the page warns that it is
   const signInRequest = page.waitForRequest((r) => r.postData()?.includes('USER_PASSWORD_AUTH'), TIMEOUT);
   await signIn(page, user);
   const sent = JSON.parse((await signInRequest).postData());
-  assert.match(sent.AuthParameters.SECRET_HASH, /^[A-Za-z0-9+/]{43}=$/, 'SECRET_HASH is a base64 HMAC-SHA256');
+  // Cognito's SECRET_HASH: Base64(HMAC-SHA256(secret, username + client id)).
+  const expected = createHmac('sha256', 'not-so-secret').update(user.email + cfg.app_client_id).digest('base64');
+  assert.equal(sent.AuthParameters.SECRET_HASH, expected);
   assert.ok(!JSON.stringify(sent).includes('not-so-secret'), 'the secret itself is not sent');
   assertNoBreakage(errors);
   await context.close();
