@@ -97,8 +97,8 @@ export async function launch() {
  * A fresh page (own storage) that records console errors, so that a test can assert that
  * nothing went wrong unseen, CSP violations included.
  */
-export async function openPage(browser, name) {
-  const context = await browser.newContext();
+export async function openPage(browser, name, contextOptions = {}) {
+  const context = await browser.newContext(contextOptions);
   const page = await context.newPage();
   const errors = [];
   page.on('console', (message) => {

@@ -2,7 +2,7 @@
 // password, the new-password challenge, reload, sign-out (also while Cognito does not answer),
 // a token refreshed before expiry or refused, an unreachable API or Cognito, an MFA challenge,
 // a missing config.json, the busy state, tokens kept for other tabs, a configured client secret,
-// and the page's Content-Security-Policy. Screenshots go to artifacts/.
+// the form on a phone with the keyboard, and the page's Content-Security-Policy. Screenshots go to artifacts/.
 
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
@@ -306,6 +306,41 @@ test('a sign-in step the page does not handle (MFA) is named in a plain sentence
   await shot('alert');
   assert.equal(await storedTokens(page), null, 'no tokens without a finished sign-in');
   assert.ok(await page.getByRole('button', { name: 'Sign in' }).isEnabled(), 'the form can be used again');
+  assertNoBreakage(errors);
+  await context.close();
+});
+
+test('on a phone: the form fits, every field is labelled, Tab goes email, password, button, with focus shown', async () => {
+  const phone = { viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+  const { context, page, errors, shot } = await openPage(browser, 'phone', phone);
+  await page.goto(base);
+  await page.getByRole('button', { name: 'Sign in' }).waitFor(TIMEOUT);
+  await shot('form');
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling');
+  const unlabelled = await page.evaluate(() =>
+    [...document.querySelectorAll('input')].filter((i) => i.labels.length === 0).map((i) => i.name),
+  );
+  assert.deepEqual(unlabelled, [], 'every field has a label');
+  for (const control of [page.getByLabel('Email', { exact: true }), page.getByRole('button', { name: 'Sign in' })]) {
+    const { height } = await control.boundingBox();
+    assert.ok(height >= 44, `a touch target at least 44 px tall, not ${height}`);
+  }
+  // What has the keyboard focus, by its label or text, and whether the focus can be seen.
+  const focused = () =>
+    page.evaluate(() => {
+      const el = document.activeElement;
+      const style = getComputedStyle(el);
+      const shown = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+      const name = (el.labels?.[0]?.textContent ?? el.textContent).trim().slice(0, 40);
+      return `${name}${shown ? '' : ' (focus not shown)'}`;
+    });
+  await page.getByLabel('Email', { exact: true }).focus();
+  const order = [await focused()];
+  for (let i = 0; i < 2; i += 1) {
+    await page.keyboard.press('Tab');
+    order.push(await focused());
+  }
+  assert.deepEqual(order, ['Email', 'Password', 'Sign in']);
   assertNoBreakage(errors);
   await context.close();
 });
