@@ -2,7 +2,8 @@
 // password, the new-password challenge, reload, sign-out (also while Cognito does not answer),
 // a token refreshed before expiry or refused, an unreachable API or Cognito, an MFA challenge,
 // a missing config.json, the busy state, tokens kept for other tabs, a configured client secret,
-// the form on a phone with the keyboard, and the page's Content-Security-Policy. Screenshots go to artifacts/.
+// the form on a phone with the keyboard, and the page's Content-Security-Policy. Screenshots go
+// to artifacts/.
 
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
@@ -173,10 +174,10 @@ test('signing out does not wait on revoking the token, nor need it to succeed', 
   await context.close();
 });
 
-/** Serves the stack's config.json with `changes` applied. */
-async function configWith(page, changes) {
+/** Serves the stack's config.json with `changes` applied, to a page or a whole context. */
+async function configWith(target, changes) {
   const served = { ...cfg, ...changes };
-  await page.route(
+  await target.route(
     (url) => url.pathname.endsWith('/config.json'),
     (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(served) }),
   );
