@@ -117,10 +117,10 @@ const BINARYEN: NpmTool = NpmTool {
     version: "wasm-opt version 132",
 };
 
-/// esbuild, which minifies the page's JavaScript after Trunk's build (Trunk leaves
-/// wasm-bindgen's glue as written).
+/// esbuild, which bundles frontend/loader.js with wasm-bindgen's glue and minifies them into
+/// the page's one inline script, after Trunk's build (see web.rs).
 const ESBUILD: NpmTool = NpmTool {
-    purpose: "JS minifier",
+    purpose: "JS bundler",
     package: "esbuild@0.28.2",
     dir: "esbuild",
     program: "node_modules/.bin/esbuild",
@@ -137,8 +137,13 @@ pub fn esbuild_bin(root: &Path) -> PathBuf {
     npm_program(root, &ESBUILD)
 }
 
+/// Where `tool` is installed: `npm install --prefix` puts it here.
+fn npm_prefix(root: &Path, tool: &NpmTool) -> PathBuf {
+    root.join(".local").join(tool.dir)
+}
+
 fn npm_program(root: &Path, tool: &NpmTool) -> PathBuf {
-    root.join(".local").join(tool.dir).join(tool.program)
+    npm_prefix(root, tool).join(tool.program)
 }
 
 fn install_npm_tool(root: &Path, tool: &NpmTool) -> anyhow::Result<()> {
@@ -147,7 +152,7 @@ fn install_npm_tool(root: &Path, tool: &NpmTool) -> anyhow::Result<()> {
         eprintln!("xtask: {} is installed ({})", tool.package, program.display());
         return Ok(());
     }
-    let prefix = root.join(".local").join(tool.dir);
+    let prefix = npm_prefix(root, tool);
     cmd::run(
         &format!("installing {} ({}) from npm into {}", tool.package, tool.purpose, prefix.display()),
         Command::new("npm").args(["install", "--no-audit", "--no-fund", "--prefix"]).arg(&prefix).arg(tool.package),

@@ -39,9 +39,11 @@ pub fn build(root: &Path, tools: &Tools) -> anyhow::Result<PathBuf> {
     cmd::run("building the web page (Trunk, release)", &mut trunk)?;
 
     let dist = root.join("dist");
+    // wasm-bindgen's glue: renamed to match the wasm, then bundled into index.html.
+    let glue = only_file(&dist, ".js")?;
     // Fails, naming the file it expected, if Trunk wrote no wasm.
-    minify_wasm_names(root, &dist)?;
-    inline_scripts(root, &dist)?;
+    minify_wasm_names(root, &dist, &glue)?;
+    inline_scripts(root, &dist, &glue)?;
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dist)
         .with_context(|| format!("Trunk wrote no {}", dist.display()))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -76,9 +78,8 @@ const WASM_FEATURES: [&str; 5] = [
 /// cannot compress: about 2 KB of the page, in the wasm and again in the glue. binaryen's
 /// `--minify-imports-and-exports-and-modules` renames them and prints the old and new names;
 /// every rename is then checked to have happened exactly where the glue uses the name.
-fn minify_wasm_names(root: &Path, dist: &Path) -> anyhow::Result<()> {
+fn minify_wasm_names(root: &Path, dist: &Path, glue: &Path) -> anyhow::Result<()> {
     let wasm = only_file(dist, "_bg.wasm")?;
-    let glue = only_file(dist, ".js")?;
     let mut opt = Command::new(crate::setup::binaryen_bin(root).join("wasm-opt"));
     opt.arg(&wasm).args(WASM_FEATURES).arg("--minify-imports-and-exports-and-modules").arg("-o").arg(&wasm);
     eprintln!("xtask: shortening the wasm's import and export names (wasm-opt)");
@@ -95,7 +96,7 @@ fn minify_wasm_names(root: &Path, dist: &Path) -> anyhow::Result<()> {
     let [new_module] = modules.as_slice() else {
         anyhow::bail!("expected the wasm to import from one module after renaming, found {modules:?}");
     };
-    let mut js = std::fs::read_to_string(&glue)?;
+    let mut js = std::fs::read_to_string(glue)?;
     let mut old_modules: Vec<String> = Vec::new();
     for import in pairs("imports")? {
         let [module, old, new] = import.as_slice() else { anyhow::bail!("unexpected import rename {import:?}") };
@@ -124,7 +125,7 @@ fn minify_wasm_names(root: &Path, dist: &Path) -> anyhow::Result<()> {
             "the JS glue still reads wasm.{name}, which the wasm no longer exports"
         );
     }
-    std::fs::write(&glue, js)?;
+    std::fs::write(glue, js)?;
     Ok(())
 }
 
@@ -180,18 +181,13 @@ fn is_identifier(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || c == '$'
 }
 
-/// The files in `dir` whose names end with `suffix`.
-fn files_ending(dir: &Path, suffix: &str) -> anyhow::Result<Vec<PathBuf>> {
-    Ok(std::fs::read_dir(dir)
+/// The one file in `dir` whose name ends with `suffix`.
+fn only_file(dir: &Path, suffix: &str) -> anyhow::Result<PathBuf> {
+    let files: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("reading {}", dir.display()))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().ends_with(suffix)))
-        .collect())
-}
-
-/// The one file in `dir` whose name ends with `suffix`.
-fn only_file(dir: &Path, suffix: &str) -> anyhow::Result<PathBuf> {
-    let files = files_ending(dir, suffix)?;
+        .collect();
     let [file] = files.as_slice() else {
         anyhow::bail!("expected one *{suffix} file in {}, found {}", dir.display(), files.len());
     };
@@ -206,13 +202,12 @@ fn only_file(dir: &Path, suffix: &str) -> anyhow::Result<PathBuf> {
 /// leaves. The stylesheet Trunk has already inlined (`rel="inline"` in index.html). The
 /// Content-Security-Policy's `'self'` for scripts and styles then becomes the SHA-256 of
 /// exactly these two, so no other script or style, from this site or inline, can run.
-fn inline_scripts(root: &Path, dist: &Path) -> anyhow::Result<()> {
+fn inline_scripts(root: &Path, dist: &Path, glue: &Path) -> anyhow::Result<()> {
     let index = dist.join("index.html");
     let html = std::fs::read_to_string(&index).with_context(|| format!("reading {}", index.display()))?;
-    let glue = only_file(dist, ".js")?;
     let placeholder = element(&html, "<script", "</script>", "data-wasm=")?;
     let wasm_url = attribute(&html[placeholder.clone()], "data-wasm")?;
-    let script = bundle_loader(root, &glue, &wasm_url)?;
+    let script = bundle_loader(root, glue, &wasm_url)?;
     // The HTML parser ends a script at the first `</script`, whatever JavaScript means there.
     anyhow::ensure!(!script.to_ascii_lowercase().contains("</script"), "the bundled script contains `</script`");
     let style = element(&html, "<style>", "</style>", "")?;
@@ -223,7 +218,7 @@ fn inline_scripts(root: &Path, dist: &Path) -> anyhow::Result<()> {
     page = rename_once_in(&page, "script-src 'self'", &format!("script-src {}", csp_hash(&script)), "index.html")?;
     page = rename_once_in(&page, "style-src 'self'", &format!("style-src {}", csp_hash(style)), "index.html")?;
     std::fs::write(&index, page)?;
-    std::fs::remove_file(&glue).with_context(|| format!("removing {}", glue.display()))?;
+    std::fs::remove_file(glue).with_context(|| format!("removing {}", glue.display()))?;
     Ok(())
 }
 
