@@ -97,7 +97,7 @@ mod imp {
             } else if Array::is_array(&value) {
                 visitor.visit_seq(Seq { items: value.unchecked_into(), next: 0 })
             } else if value.is_object() {
-                visitor.visit_map(Map { entries: Object::entries(value.unchecked_ref()), next: 0, value: None })
+                visitor.visit_map(Map::of(&value))
             } else {
                 Err(Invalid)
             }
@@ -149,7 +149,7 @@ mod imp {
             if !self.0.is_object() || Array::is_array(&self.0) {
                 return Err(Invalid);
             }
-            visitor.visit_map(Map { entries: Object::entries(self.0.unchecked_ref()), next: 0, value: None })
+            visitor.visit_map(Map::of(&self.0))
         }
 
         /// A value nobody reads (an unknown key's): accepted without looking inside.
@@ -213,6 +213,13 @@ mod imp {
         entries: Array,
         next: u32,
         value: Option<JsValue>,
+    }
+
+    impl Map {
+        /// The entries of `object`, a plain JavaScript object.
+        fn of(object: &JsValue) -> Self {
+            Self { entries: Object::entries(object.unchecked_ref()), next: 0, value: None }
+        }
     }
 
     impl<'de> de::MapAccess<'de> for Map {
