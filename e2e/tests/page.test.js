@@ -26,6 +26,12 @@ after(async () => {
 const PASSWORD = 'Good-Pass-123';
 const TIMEOUT = { timeout: 10_000 };
 
+/** Whether a request goes to the sign-in service (moto). */
+const cognito = (url) => url.href.startsWith(new URL(cfg.cognito_endpoint).href);
+
+/** Whether a request asks Cognito to revoke a refresh token (what signing out sends). */
+const revoking = (request) => request.headers()['x-amz-target']?.endsWith('.RevokeToken');
+
 /** Console errors that mean a bug rather than an answer the page handled (a 400 logs one). */
 function assertNoBreakage(errors) {
   const bad = errors.filter((e) => /Content.Security.Policy|panicked|RuntimeError|unreachable executed/i.test(e));
@@ -86,7 +92,6 @@ test('while signing in, the button says so and is disabled, and Enter again send
   const user = await createUser(cfg, { password: PASSWORD });
   const { context, page, errors } = await open('busy');
   // Hold Cognito's answer to the sign-in until the test has looked at the waiting page.
-  const cognito = (url) => url.href.startsWith(new URL(cfg.cognito_endpoint).href);
   const held = [];
   let release;
   const released = new Promise((resolve) => (release = resolve));
@@ -143,7 +148,7 @@ test('a reload restores the session; sign-out clears it', async () => {
   await page.reload();
   await expectEmail(page, user.email);
   await shot('reloaded');
-  const revoke = page.waitForRequest((r) => r.headers()['x-amz-target']?.endsWith('.RevokeToken'), TIMEOUT);
+  const revoke = page.waitForRequest(revoking, TIMEOUT);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('button', { name: 'Sign in' }).waitFor(TIMEOUT);
   await revoke;
@@ -162,8 +167,6 @@ test('signing out does not wait on revoking the token, nor need it to succeed', 
   await signIn(page, user);
   await expectEmail(page, user.email);
   // RevokeToken gets no answer at all; every other call goes through.
-  const revoking = (request) => request.headers()['x-amz-target']?.endsWith('.RevokeToken');
-  const cognito = (url) => url.href.startsWith(new URL(cfg.cognito_endpoint).href);
   await page.route(cognito, (route) => (revoking(route.request()) ? undefined : route.continue()));
   const revoke = page.waitForRequest(revoking, TIMEOUT);
   await page.getByRole('button', { name: 'Sign out' }).click();
@@ -281,7 +284,6 @@ test('an unreachable API keeps the session and offers to retry', async () => {
 test('an unreachable sign-in service is said so', async () => {
   const user = await createUser(cfg, { password: PASSWORD });
   const { context, page, errors, shot } = await open('cognito-unreachable');
-  const cognito = (url) => url.href.startsWith(new URL(cfg.cognito_endpoint).href);
   await page.route(cognito, (route) => route.abort('connectionrefused'));
   await signIn(page, user);
   await expectAlert(page, /sign-in service is unreachable/);
@@ -294,7 +296,6 @@ test('a sign-in step the page does not handle (MFA) is named in a plain sentence
   const user = await createUser(cfg, { password: PASSWORD });
   const { context, page, errors, shot } = await open('mfa');
   // What Cognito answers for a user with an authenticator app (moto sets none up).
-  const cognito = (url) => url.href.startsWith(new URL(cfg.cognito_endpoint).href);
   await page.route(cognito, (route) =>
     route.fulfill({
       status: 200,
