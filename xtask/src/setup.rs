@@ -53,6 +53,9 @@ pub struct Tools {
 
 pub fn run() -> anyhow::Result<Tools> {
     let wasm = wasm_toolchain()?;
+    if let Some(source) = StdSource::of(wasm) {
+        source.fetch_dependencies(None)?;
+    }
     install_trunk()?;
     install_wasm_bindgen()?;
     let moto_server = install_moto(&crate::project_root())?;
@@ -208,6 +211,94 @@ fn wasm_toolchain() -> anyhow::Result<WasmToolchain> {
     }
     eprintln!("xtask: wasm32 standard library: Debian's rustc-web, std built from rust-web-src");
     Ok(WasmToolchain::DebianBuildStd)
+}
+
+/// The standard library's source that the page's release build rebuilds std from, and the
+/// rustc that goes with it.
+#[derive(Debug, Clone)]
+pub struct StdSource {
+    /// The `library/` directory: std's own Cargo workspace, with its `Cargo.lock`.
+    pub library: PathBuf,
+    pub rustc: &'static str,
+}
+
+impl StdSource {
+    /// The source `toolchain` builds std from, if it is installed.
+    pub fn of(toolchain: WasmToolchain) -> Option<Self> {
+        match toolchain {
+            WasmToolchain::Rustup => Some(Self { library: rustup_std_source()?, rustc: "rustc" }),
+            WasmToolchain::DebianBuildStd => {
+                let library = PathBuf::from(DEBIAN_STD_SOURCE);
+                library.exists().then_some(Self { library, rustc: DEBIAN_RUSTC })
+            }
+        }
+    }
+
+    /// Downloads the crates std depends on (its `library/Cargo.lock`: hashbrown, libc, ...)
+    /// into cargo's cache, or into `cargo_home` when one is given. The page's build runs
+    /// offline (Trunk's `--offline`, for the wasm-bindgen setup installed), so a build-std
+    /// that finds them missing fails; a plain `cargo build` never fetches them.
+    pub fn fetch_dependencies(&self, cargo_home: Option<&Path>) -> anyhow::Result<()> {
+        let fetch = |offline: bool| {
+            let mut cargo = Command::new("cargo");
+            cargo.args(["fetch", "--locked", "--manifest-path"]).arg(self.library.join("Cargo.toml"));
+            if offline {
+                cargo.arg("--offline");
+            }
+            // std's manifest uses an unstable cargo feature.
+            cargo.env("RUSTC", self.rustc).env("RUSTC_BOOTSTRAP", "1");
+            if let Some(home) = cargo_home {
+                cargo.env("CARGO_HOME", home);
+            }
+            cargo
+        };
+        if cmd::output(&mut fetch(true)).is_some() {
+            eprintln!("xtask: the standard library's dependencies are in cargo's cache");
+            return Ok(());
+        }
+        cmd::run(
+            &format!(
+                "downloading the standard library's dependencies (for the page's std build, {})",
+                self.library.display()
+            ),
+            &mut fetch(false),
+        )
+    }
+}
+
+/// Checks, in `scratch`, that the page's std build resolves offline from nothing but what
+/// [`StdSource::fetch_dependencies`] downloads: an empty cargo home gets that download, then
+/// an empty crate is planned (`--unit-graph`, nothing compiled) for wasm32 with the page's
+/// build-std settings and `--offline`, as Trunk runs it. A machine whose cache already held
+/// std's crates would hide a missing fetch; this cannot. About two seconds.
+pub fn check_std_fetch(source: &StdSource, scratch: &Path) -> anyhow::Result<()> {
+    if scratch.exists() {
+        std::fs::remove_dir_all(scratch)?;
+    }
+    let home = scratch.join("cargo-home");
+    let krate = scratch.join("crate");
+    std::fs::create_dir_all(&home)?;
+    std::fs::create_dir_all(krate.join("src"))?;
+    std::fs::write(
+        krate.join("Cargo.toml"),
+        "[package]\nname = \"std-fetch-check\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n[workspace]\n",
+    )?;
+    std::fs::write(krate.join("src").join("lib.rs"), "")?;
+    source.fetch_dependencies(Some(&home))?;
+    let mut plan = Command::new("cargo");
+    plan.args(["build", "--offline", "--unit-graph", "-Zunstable-options", "--target", WASM_TARGET])
+        .arg("--target-dir")
+        .arg(scratch.join("target"))
+        .current_dir(&krate)
+        .env("CARGO_HOME", &home)
+        .env("RUSTC", source.rustc)
+        .env("RUSTC_BOOTSTRAP", "1")
+        .env("CARGO_UNSTABLE_BUILD_STD", crate::web::BUILD_STD)
+        .env("CARGO_UNSTABLE_BUILD_STD_FEATURES", crate::web::BUILD_STD_FEATURES)
+        .stdout(std::process::Stdio::null());
+    let planned = cmd::run("checking that the page's std build needs nothing setup did not download", &mut plan);
+    std::fs::remove_dir_all(scratch)?;
+    planned.context("setup's download of the standard library's dependencies misses what build-std resolves")
 }
 
 /// Where rustup's `rust-src` component puts the standard library's source.

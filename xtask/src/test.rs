@@ -8,6 +8,9 @@ use crate::{cmd, package, setup, web};
 
 pub fn run(root: &Path) -> anyhow::Result<()> {
     let tools = setup::run()?;
+    if let Some(source) = setup::StdSource::of(tools.wasm) {
+        setup::check_std_fetch(&source, &crate::target_dir(root)?.join("std-fetch-check"))?;
+    }
     cargo(root, "checking formatting", &["fmt", "--all", "--check"])?;
     cargo(root, "running clippy", &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"])?;
     // The runtime-protocol test drives the binary that ships, so build it first.

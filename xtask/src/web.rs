@@ -27,8 +27,8 @@ pub fn build(root: &Path, tools: &Tools) -> anyhow::Result<PathBuf> {
         // messages, in their own target directory so that neither build undoes the other.
         trunk.env("RUSTC", rustc);
         trunk.env("RUSTC_BOOTSTRAP", "1");
-        trunk.env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort");
-        trunk.env("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size");
+        trunk.env("CARGO_UNSTABLE_BUILD_STD", BUILD_STD);
+        trunk.env("CARGO_UNSTABLE_BUILD_STD_FEATURES", BUILD_STD_FEATURES);
         trunk.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", LEAN_STD_FLAGS);
         target = target.with_file_name("wasm-page");
     } else {
@@ -274,6 +274,10 @@ fn csp_hash(text: &str) -> String {
     format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(text)))
 }
 
+/// The crates the page's release build rebuilds, and std's features for it.
+pub const BUILD_STD: &str = "std,panic_abort";
+pub const BUILD_STD_FEATURES: &str = "optimize_for_size";
+
 /// The page's flags when std is rebuilt: no panic messages or their formatting (rustc >=
 /// 1.92), no file/line/column of panics, and `Debug` impls that print nothing.
 const LEAN_STD_FLAGS: &str = "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none";
@@ -282,13 +286,7 @@ const LEAN_STD_FLAGS: &str = "-Zunstable-options -Cpanic=immediate-abort -Zlocat
 /// toolchain's own rustc with std's source at hand (rustup's rust-src, or Debian's
 /// rust-web-src) and new enough to know the flags.
 fn lean_std_rustc(toolchain: WasmToolchain) -> Option<&'static str> {
-    let rustc = match toolchain {
-        WasmToolchain::Rustup => {
-            crate::setup::rustup_std_source()?;
-            "rustc"
-        }
-        WasmToolchain::DebianBuildStd => crate::setup::DEBIAN_RUSTC,
-    };
+    let rustc = crate::setup::StdSource::of(toolchain)?.rustc;
     let mut probe = Command::new(rustc);
     probe.env("RUSTC_BOOTSTRAP", "1").args(LEAN_STD_FLAGS.split(' '));
     probe.args(["--target", "wasm32-unknown-unknown", "--print", "cfg"]);
