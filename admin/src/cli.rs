@@ -84,8 +84,9 @@ pub struct CreateUser {
     /// Read a temporary password from standard input; the user must change it at first sign-in
     #[arg(long)]
     pub temporary_password_stdin: bool,
-    /// Let Cognito email the user an invitation with their username and password
-    #[arg(long)]
+    /// Let Cognito email the user an invitation with their username and temporary password.
+    /// Only with --temporary-password-stdin: a permanent password must never travel by email
+    #[arg(long, conflicts_with = "password_stdin")]
     pub send_invite: bool,
     /// Print the summary as JSON
     #[arg(long)]
@@ -275,12 +276,16 @@ mod tests {
             &["create-user", "--email", "a@b.c"][..],
             &["create-user", "--email", "nobody", "--password-stdin"],
             &["create-user", "--email", "a@b.c", "--password-stdin", "--temporary-password-stdin"],
+            // Cognito's invitation would carry the permanent password in an email.
+            &["create-user", "--email", "a@b.c", "--password-stdin", "--send-invite"],
             &["login", "--username", "a@b.c", "--token", "id", "--json"],
             &["login", "--username", "a b"],
             &["call-api"],
             &["call-api", "--token-stdin", "--username", "a@b.c"],
             &["call-api", "--token-stdin", "--password-stdin"],
             &["list-users", "--region", "Europe"],
+            // Plain HTTP only to this machine.
+            &["list-users", "--endpoint-url", "http://cognito.example.com"],
         ] {
             let err = parse(args).unwrap_err();
             assert_eq!(err.exit_code(), 2, "{args:?}");
