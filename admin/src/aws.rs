@@ -20,7 +20,7 @@ pub struct AwsArgs {
     #[arg(long, global = true, value_name = "REGION", help_heading = "Global options")]
     pub region: Option<Region>,
     /// Cognito's address, instead of `cognito_endpoint` in the config file (a local emulator)
-    #[arg(long, global = true, value_name = "URL", help_heading = "Global options")]
+    #[arg(long, global = true, value_name = "URL", help_heading = "Global options", value_parser = crate::config::parse_url)]
     pub endpoint_url: Option<Url>,
 }
 
@@ -77,7 +77,7 @@ fn placeholder_credentials(profile: Option<&str>, endpoint: Option<&Url>) -> Opt
 }
 
 /// Whether `endpoint` is on this machine (a loopback address or `localhost`).
-fn is_local(endpoint: &Url) -> bool {
+pub(crate) fn is_local(endpoint: &Url) -> bool {
     // `Url` lowercases the host and writes IPv6 addresses in brackets.
     let host = endpoint.host_str().unwrap_or_default();
     host == "localhost"

@@ -65,6 +65,21 @@ pub enum ConfigError {
 }
 
 impl Config {
+    /// A warning to show when this config, loaded from `path`, holds an app client secret
+    /// that other users of the machine can read (group or other read bits set).
+    pub fn secret_exposure_warning(&self, path: &Path) -> Option<String> {
+        use std::os::unix::fs::PermissionsExt as _;
+        self.app_client_secret.as_ref()?;
+        let mode = std::fs::metadata(path).ok()?.permissions().mode();
+        (mode & 0o044 != 0).then(|| {
+            format!(
+                "warning: {} holds app_client_secret and other users can read it; run `chmod 600 {}`",
+                path.display(),
+                path.display()
+            )
+        })
+    }
+
     /// Reads and checks the config file at `path`.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         let text =
@@ -112,12 +127,18 @@ impl Config {
     }
 }
 
-fn parse_url(s: &str) -> Result<Url, String> {
+/// Parses a URL that passwords or tokens are sent to: HTTPS, or plain HTTP to this machine
+/// only (an emulator), so a typo cannot send them across a network unencrypted. `Url` parses
+/// as browsers do (a backslash is a slash, userinfo is not the host).
+pub fn parse_url(s: &str) -> Result<Url, String> {
     let url = Url::parse(s).map_err(|e| format!("is not a URL ({e}): expected http://… or https://…"))?;
-    if matches!(url.scheme(), "http" | "https") {
-        Ok(url)
-    } else {
-        Err(format!("must be an http:// or https:// URL, not `{}:`", url.scheme()))
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if crate::aws::is_local(&url) => Ok(url),
+        "http" => Err(format!(
+            "is `{s}`: plain HTTP is allowed only to this machine (127.0.0.1, ::1 or localhost); use https://"
+        )),
+        other => Err(format!("must be an https:// URL (or http:// to this machine), not `{other}:`")),
     }
 }
 
@@ -226,8 +247,21 @@ cognito_endpoint = "http://127.0.0.1:5005"
         check(&with_line("api_url", r#"api_url = "abc123.execute-api""#), "the key `api_url` is not a URL");
         check(
             &with_line("api_url", r#"api_url = "ftp://example.com""#),
-            "the key `api_url` must be an http:// or https:// URL",
+            "the key `api_url` must be an https:// URL (or http:// to this machine)",
         );
+        // Passwords and tokens never cross a network unencrypted.
+        for (key, url) in [
+            ("api_url", "http://abc.execute-api.eu-west-1.amazonaws.com/test"),
+            ("cognito_endpoint", "http://cognito.example.com"),
+            ("cognito_endpoint", "http://127.0.0.1@evil.example"),
+            ("cognito_endpoint", r"http://evil.example\@127.0.0.1/"),
+            ("cognito_endpoint", "http://localhost.evil.example"),
+        ] {
+            check(&with_line(key, &format!("{key} = '{url}'")), &format!("the key `{key}` is `{url}`: plain HTTP"));
+        }
+        for url in ["http://localhost:5005", "http://[::1]:9/", "http://127.0.0.2:9", "https://cognito.example.com"] {
+            parse(&with_line("cognito_endpoint", &format!("cognito_endpoint = '{url}'"))).unwrap();
+        }
         check(
             &with_line("cognito_endpoint", r#"cognito_endpoint = "localhost""#),
             "the key `cognito_endpoint` is not a URL",

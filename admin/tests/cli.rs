@@ -356,3 +356,20 @@ fn no_command_ever_prints_a_password() {
     let codes: Vec<i32> = runs.iter().map(|r| r.code).collect();
     assert_eq!(codes, [0, 1, 1, 1, 0, 1, 0, 0, 1, 1, 0, 1, 0, 0, 0, 1]);
 }
+
+#[test]
+fn a_config_holding_a_secret_that_others_can_read_gets_a_warning() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let scene = Scene::new(PoolOptions { email_as_username: true, client_secret: true });
+    let chmod = |mode| std::fs::set_permissions(&scene.config, std::fs::Permissions::from_mode(mode)).unwrap();
+    chmod(0o644);
+    let listed = scene.run(&["list-users"], "");
+    listed.ok();
+    let warning =
+        format!("holds app_client_secret and other users can read it; run `chmod 600 {}`", scene.config.display());
+    assert!(listed.stderr.contains(&warning), "{listed:?}");
+    chmod(0o600);
+    let listed = scene.run(&["list-users"], "");
+    listed.ok();
+    assert!(!listed.stderr.contains("warning"), "{listed:?}");
+}
