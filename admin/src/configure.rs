@@ -164,11 +164,19 @@ pub async fn run(args: &Configure, aws: &AwsArgs, out: &mut impl Write) -> Resul
     Ok(())
 }
 
+/// Writes `text` to `path`, readable by its owner only (0600, also when replacing a file):
+/// whoami.toml may later be given an app client secret, and neither file is anyone else's.
 fn write(path: &Path, text: &str, force: bool) -> Result<(), ConfigureError> {
+    use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
     if !force && path.exists() {
         return Err(ConfigureError::Exists(path.to_owned()));
     }
-    std::fs::write(path, text).map_err(|source| ConfigureError::Write { path: path.to_owned(), source })
+    let error = |source| ConfigureError::Write { path: path.to_owned(), source };
+    let mut file =
+        std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path).map_err(error)?;
+    // `mode` applies only to a file this call creates; a replaced one keeps its old mode.
+    file.set_permissions(std::fs::Permissions::from_mode(0o600)).map_err(error)?;
+    file.write_all(text.as_bytes()).map_err(error)
 }
 
 #[cfg(test)]

@@ -21,6 +21,9 @@ async fn main() -> ExitCode {
             command => command,
         };
         let config = Config::load(&cli.config)?;
+        if let Some(warning) = config.secret_exposure_warning(&cli.config) {
+            eprintln!("whoami-admin: {warning}");
+        }
         let app = App::new(&cli.aws, &config).await;
         whoami_admin::run(command, &app, &mut Input::stdin(), &mut std::io::stdout().lock()).await
     };

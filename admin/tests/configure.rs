@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
 
 use aws_sdk_cloudformation::config::{BehaviorVersion, Credentials, Region};
@@ -60,6 +61,9 @@ fn configure_writes_a_whoami_toml_that_works_and_the_pages_config() {
     let written = configure(&[]);
     let (toml, json) = (path(out.path(), "whoami.toml"), path(out.path(), "config.json"));
     assert_eq!(written.ok(), format!("{toml}\n{json}\n"));
+    for file in [&toml, &json] {
+        assert_eq!(mode(file), 0o600, "{file} must be readable by its owner only");
+    }
 
     let page: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert_eq!(
@@ -81,7 +85,14 @@ fn configure_writes_a_whoami_toml_that_works_and_the_pages_config() {
 
     let again = configure(&[]);
     assert!(again.fails(2).contains(&format!("{toml} exists; pass --force to replace it")), "{again:?}");
+    // Replacing a file that others could read leaves it readable by its owner only.
+    std::fs::set_permissions(&toml, std::fs::Permissions::from_mode(0o644)).unwrap();
     configure(&["--force"]).ok();
+    assert_eq!(mode(&toml), 0o600);
+}
+
+fn mode(file: &str) -> u32 {
+    std::fs::metadata(file).unwrap().permissions().mode() & 0o777
 }
 
 #[test]
