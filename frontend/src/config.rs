@@ -189,6 +189,12 @@ where
 /// only (the local stack), so a typo cannot send a password over the open network.
 fn checked_url(key: &'static str, url: &str) -> Result<String, ConfigError> {
     let invalid = |reason: &str| ConfigError::Invalid { key, reason: format!("is `{url}`: {reason}") };
+    // Browsers read a backslash in an http(s) URL as a slash and drop tabs and newlines, so
+    // `http://evil.example\@127.0.0.1/` goes to evil.example: refuse what they would reread
+    // rather than guess how.
+    if url.contains(|c: char| c == '\\' || c.is_whitespace() || c.is_control()) {
+        return Err(invalid("it contains a backslash, a space or a control character"));
+    }
     let (scheme, rest) = url.split_once("://").ok_or_else(|| invalid("not an absolute URL such as https://..."))?;
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
@@ -278,6 +284,10 @@ mod tests {
         check(&with("api_url", "ftp://127.0.0.1/".into()), Err("use https://"));
         check(&with("api_url", "http://localhost.evil.com/".into()), Err("plain HTTP"));
         check(&with("cognito_endpoint", "http://127.0.0.1@evil.com/".into()), Err("plain HTTP"));
+        // A browser sends these to evil.example, not to this machine.
+        for url in ["http://evil.example\\@127.0.0.1/", "http://evil.example\t\\@127.0.0.1/", "https://a.example\\b"] {
+            check(&with("api_url", url.into()), Err("a backslash"));
+        }
     }
 
     #[test]
