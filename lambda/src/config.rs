@@ -48,12 +48,19 @@ impl Config {
         let jwks_url = match present(JWKS_URL) {
             Some(url) => {
                 let url = url.trim().to_owned();
-                let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
-                if !scheme_ok || reqwest::Url::parse(&url).is_err() {
-                    return Err(ConfigError::Invalid {
-                        name: JWKS_URL,
-                        problem: format!("`{url}` is not an http or https URL"),
-                    });
+                let problem = |problem: String| ConfigError::Invalid { name: JWKS_URL, problem };
+                let parsed = reqwest::Url::parse(&url).map_err(|_| problem(format!("`{url}` is not an https URL")))?;
+                match parsed.scheme() {
+                    "https" => {}
+                    // Keys fetched in the clear could be swapped on the way: only an emulator
+                    // on this machine may serve them over plain HTTP.
+                    "http" if is_loopback(&parsed) => {}
+                    "http" => {
+                        return Err(problem(format!(
+                            "`{url}` uses plain HTTP to another machine; use https:// (plain HTTP only to 127.0.0.1, ::1 or localhost)"
+                        )));
+                    }
+                    _ => return Err(problem(format!("`{url}` is not an https URL"))),
                 }
                 url
             }
@@ -68,6 +75,18 @@ impl Config {
         }
         Ok(Self { user_pool_id, app_client_id, jwks_url, cors_allow_origin })
     }
+}
+
+/// Whether `url` names this machine: `localhost` or a loopback address.
+fn is_loopback(url: &reqwest::Url) -> bool {
+    // `Url` lowercases the host and writes an IPv6 address in brackets.
+    let host = url.host_str().unwrap_or_default();
+    host == "localhost"
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]
@@ -115,6 +134,14 @@ mod tests {
         check_error(&[("USER_POOL_ID", "eu-west-1_a")], "APP_CLIENT_ID");
         check_error(&[("USER_POOL_ID", "eu-west-1_a"), ("APP_CLIENT_ID", "a b")], "APP_CLIENT_ID");
         check_error(&[("USER_POOL_ID", "eu-west-1_a"), ("APP_CLIENT_ID", "c"), ("JWKS_URL", "ftp://x")], "JWKS_URL");
+        for remote in
+            ["http://keys.example.com/jwks.json", "http://127.0.0.1@keys.example.com/", "http://localhost.example/"]
+        {
+            check_error(&[("USER_POOL_ID", "eu-west-1_a"), ("APP_CLIENT_ID", "c"), ("JWKS_URL", remote)], "plain HTTP");
+        }
+        for local in ["http://localhost:4566/x", "http://[::1]:9/x", "https://keys.example.com/jwks.json"] {
+            load(&[("USER_POOL_ID", "eu-west-1_a"), ("APP_CLIENT_ID", "c"), ("JWKS_URL", local)]).unwrap();
+        }
         check_error(
             &[("USER_POOL_ID", "eu-west-1_a"), ("APP_CLIENT_ID", "c"), ("CORS_ALLOW_ORIGIN", "a\nb")],
             "CORS_ALLOW_ORIGIN",

@@ -104,14 +104,24 @@ impl KeyStore {
     }
 }
 
+/// A JWKS document larger than this is refused unread: Cognito's is about a kilobyte, and an
+/// endpoint that sends more is not Cognito's.
+pub const MAX_JWKS_BYTES: usize = 64 * 1024;
+
 async fn fetch(client: &reqwest::Client, url: &str) -> Result<HashMap<String, Arc<DecodingKey>>, JwksError> {
     let fail = |reason: String| JwksError::Fetch { url: url.to_owned(), reason };
-    let response = client.get(url).send().await.map_err(|e| fail(e.to_string()))?;
+    let mut response = client.get(url).send().await.map_err(|e| fail(e.to_string()))?;
     let status = response.status();
     if !status.is_success() {
         return Err(fail(format!("HTTP status {status}")));
     }
-    let body = response.bytes().await.map_err(|e| fail(e.to_string()))?;
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| fail(e.to_string()))? {
+        if body.len() + chunk.len() > MAX_JWKS_BYTES {
+            return Err(fail(format!("the document is larger than {MAX_JWKS_BYTES} bytes")));
+        }
+        body.extend_from_slice(&chunk);
+    }
     parse_jwks(&body)
 }
 

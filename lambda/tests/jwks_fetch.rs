@@ -103,3 +103,12 @@ async fn a_document_that_is_not_a_key_set_is_a_503() {
     let app = app_fetching(&server.url(), Duration::from_secs(30));
     assert_eq!(call(&app, &KEY).await, (503, Err("keys_unavailable".into())));
 }
+
+#[tokio::test]
+async fn a_key_document_larger_than_cognitos_could_be_is_refused() {
+    // Valid JSON with the right key, padded past the cap: not what Cognito serves.
+    let padded = format!("{}{}", testkit::jwks(&[&KEY]), " ".repeat(whoami_lambda::jwks::MAX_JWKS_BYTES));
+    let server = JwksServer::start(Some(padded)).await;
+    let app = app_fetching(&server.url(), Duration::from_secs(30));
+    assert_eq!(call(&app, &KEY).await.0, 503);
+}
