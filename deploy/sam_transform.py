@@ -1,7 +1,9 @@
 """Expands template.yaml with AWS's SAM translator, as CloudFormation does on deploy, writes the
 resulting CloudFormation template as JSON, and checks what the issue asks of the API: the GET
 needs the Cognito authorizer, the CORS preflight needs none, and the gateway's 4XX and 5XX
-answers carry CORS headers.
+answers carry CORS headers; and what the security review asks of the pool: an email change
+waits for verification, the page's client cannot write email and reads email_verified, its
+tokens are short-lived, and the pool survives the stack's deletion.
 
 Usage: python sam_transform.py TEMPLATE OUT.json  (cargo xtask test runs it, then cfn-lint on OUT)
 """
@@ -44,8 +46,29 @@ def main(template_path, out_path):
         headers = responses[kind]["responseParameters"]
         assert "gatewayresponse.header.Access-Control-Allow-Origin" in headers, f"{kind} has no CORS header"
 
+    check_pool(expanded["Resources"])
+
     with open(out_path, "w") as f:
         json.dump(expanded, f, indent=1)
+
+
+def check_pool(resources):
+    pool = resources["UserPool"]
+    assert pool.get("DeletionPolicy") == "Retain", "the user pool must be retained when the stack goes"
+    assert pool["Properties"].get("DeletionProtection") == "ACTIVE", "the user pool needs deletion protection"
+    update = pool["Properties"].get("UserAttributeUpdateSettings", {})
+    assert "email" in update.get("AttributesRequireVerificationBeforeUpdate", []), (
+        "an email change must wait for verification, or users can make the API vouch for any address"
+    )
+    page = resources["PageClient"]["Properties"]
+    # Without a WriteAttributes list a client may write every standard attribute.
+    writes = page.get("WriteAttributes")
+    assert writes and "email" not in writes, f"the page's client must not write email: {writes}"
+    assert {"email", "email_verified"} <= set(page.get("ReadAttributes", [])), "the ID token needs email and email_verified"
+    units = page.get("TokenValidityUnits", {})
+    for token in ("IdToken", "AccessToken"):
+        minutes = page.get(f"{token}Validity", 1) * {"minutes": 1, "hours": 60, "days": 1440}[units.get(token, "hours")]
+        assert minutes <= 15, f"the page's {token} lives {minutes} minutes; sign-out should end API access within 15"
 
 
 if __name__ == "__main__":
