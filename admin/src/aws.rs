@@ -78,14 +78,7 @@ fn placeholder_credentials(profile: Option<&str>, endpoint: Option<&Url>) -> Opt
 
 /// Whether `endpoint` is on this machine (a loopback address or `localhost`).
 pub(crate) fn is_local(endpoint: &Url) -> bool {
-    // `Url` lowercases the host and writes IPv6 addresses in brackets.
-    let host = endpoint.host_str().unwrap_or_default();
-    host == "localhost"
-        || host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+    whoami_shared::host::is_loopback(endpoint.host_str().unwrap_or_default())
 }
 
 #[cfg(test)]

@@ -54,7 +54,7 @@ impl Config {
                     "https" => {}
                     // Keys fetched in the clear could be swapped on the way: only an emulator
                     // on this machine may serve them over plain HTTP.
-                    "http" if is_loopback(&parsed) => {}
+                    "http" if whoami_shared::host::is_loopback(parsed.host_str().unwrap_or_default()) => {}
                     "http" => {
                         return Err(problem(format!(
                             "`{url}` uses plain HTTP to another machine; use https:// (plain HTTP only to 127.0.0.1, ::1 or localhost)"
@@ -75,18 +75,6 @@ impl Config {
         }
         Ok(Self { user_pool_id, app_client_id, jwks_url, cors_allow_origin })
     }
-}
-
-/// Whether `url` names this machine: `localhost` or a loopback address.
-fn is_loopback(url: &reqwest::Url) -> bool {
-    // `Url` lowercases the host and writes an IPv6 address in brackets.
-    let host = url.host_str().unwrap_or_default();
-    host == "localhost"
-        || host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod cognito;
+pub mod host;
 pub mod ids;
 pub mod secret_hash;
 pub mod token;
