@@ -1,11 +1,12 @@
 // Helpers for the browser tests: the stack under test, users in its Cognito, and Chromium.
 //
 // The stack is not started here: WHOAMI_E2E_URL names a running one (`cargo xtask dev`, or
-// what `cargo xtask test` starts). Users are created through the Cognito emulator's admin API,
+// what `cargo xtask test` starts). Users are created through the emulated Cognito's admin API,
 // whose address and ids come from the page's own /config.json.
 
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import aws4 from 'aws4';
 import { chromium } from 'playwright-core';
 
 const url = process.env.WHOAMI_E2E_URL;
@@ -29,19 +30,58 @@ export async function config() {
   return config;
 }
 
-/** Calls one Cognito operation on the emulator. */
+/**
+ * The emulator's root keys. It checks admin calls' SigV4 signatures as Cognito does (the key,
+ * not the secret: ARCHITECTURE.md, "The local AWS").
+ */
+const EMULATOR_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+/** Calls one Cognito admin operation on the emulator, signed as the AWS SDK signs it. */
 async function cognito(config, operation, body) {
+  const endpoint = new URL(config.cognito_endpoint);
+  const request = aws4.sign(
+    {
+      host: endpoint.host,
+      path: endpoint.pathname,
+      method: 'POST',
+      service: 'cognito-idp',
+      region: config.region,
+      headers: {
+        'Content-Type': 'application/x-amz-json-1.1',
+        'X-Amz-Target': `AWSCognitoIdentityProviderService.${operation}`,
+      },
+      body: JSON.stringify(body),
+    },
+    EMULATOR_CREDENTIALS,
+  );
+  // Signed, but fetch sets both itself (to the same values) and refuses to be given them.
+  delete request.headers.Host;
+  delete request.headers['Content-Length'];
+  const response = await fetch(endpoint, { method: 'POST', headers: request.headers, body: request.body });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${operation} answered HTTP ${response.status}: ${text}`);
+  return text ? JSON.parse(text) : {};
+}
+
+/**
+ * Asks Cognito for new tokens with `refreshToken`, as the page would (unsigned, through the
+ * page's app client). Returns Cognito's HTTP status and error type (`null` on success).
+ */
+export async function refreshWith(config, refreshToken) {
   const response = await fetch(config.cognito_endpoint, {
     method: 'POST',
     headers: {
       'Content-Type': 'application/x-amz-json-1.1',
-      'X-Amz-Target': `AWSCognitoIdentityProviderService.${operation}`,
+      'X-Amz-Target': 'AWSCognitoIdentityProviderService.InitiateAuth',
     },
-    body: JSON.stringify(body),
+    body: JSON.stringify({
+      ClientId: config.app_client_id,
+      AuthFlow: 'REFRESH_TOKEN_AUTH',
+      AuthParameters: { REFRESH_TOKEN: refreshToken },
+    }),
   });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${operation} answered HTTP ${response.status}: ${text}`);
-  return text ? JSON.parse(text) : {};
+  const body = await response.json();
+  return { status: response.status, error: response.ok ? null : body.__type };
 }
 
 /** Revokes every refresh token of the user, as an administrator (or the user elsewhere) can. */

@@ -67,13 +67,14 @@ async fn load(profile: Option<&str>, region: Option<&Region>, endpoint: Option<&
 }
 
 /// Credentials to sign with instead of the standard chain's, for an emulator on this machine
-/// (moto, `cargo xtask dev`) when no profile is named. The SDK signs every admin call and
-/// refuses to without credentials, but such an emulator checks no signature: placeholders
-/// spare the user exporting fake keys, and keep real ones out of it. `--profile` still picks
-/// real credentials, for an emulator that wants them.
+/// (ministack, `cargo xtask dev`) when no profile is named. The SDK signs every admin call and
+/// refuses to without credentials; ministack checks the signature's form and takes `test` as
+/// its account's root key, without checking the secret. Placeholders spare the user exporting
+/// fake keys, and keep real ones out of an emulator. `--profile` still picks real credentials,
+/// for an emulator that wants them.
 fn placeholder_credentials(profile: Option<&str>, endpoint: Option<&Url>) -> Option<Credentials> {
     let local = endpoint.is_some_and(is_local) && profile.is_none();
-    local.then(|| Credentials::new("local", "local", None, None, "whoami-admin: local emulator"))
+    local.then(|| Credentials::new("test", "test", None, None, "whoami-admin: local emulator"))
 }
 
 /// Whether `endpoint` is on this machine (a loopback address or `localhost`).
@@ -126,7 +127,7 @@ mod tests {
     fn a_local_emulator_gets_placeholder_credentials_unless_a_profile_is_named() {
         let local = Url::parse("http://127.0.0.1:5005").unwrap();
         let placeholder = placeholder_credentials(None, Some(&local)).expect("placeholders for a local emulator");
-        assert_eq!(placeholder.access_key_id(), "local");
+        assert_eq!(placeholder.access_key_id(), "test");
         assert!(placeholder_credentials(Some("emulator"), Some(&local)).is_none());
         let remote = Url::parse("https://cognito-idp.eu-west-1.amazonaws.com").unwrap();
         assert!(placeholder_credentials(None, Some(&remote)).is_none());

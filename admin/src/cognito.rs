@@ -375,7 +375,7 @@ impl Cognito {
         }
         match answer.challenge_name() {
             Some(ChallengeNameType::NewPasswordRequired) => {
-                // Cognito names the user in USER_ID_FOR_SRP; moto in USERNAME.
+                // Cognito names the user in USER_ID_FOR_SRP; older emulators (moto) in USERNAME.
                 let parameters = answer.challenge_parameters();
                 let username = ["USER_ID_FOR_SRP", "USERNAME"]
                     .iter()

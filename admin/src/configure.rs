@@ -149,9 +149,13 @@ fn failure<R: std::fmt::Debug>(err: &SdkError<DescribeStacksError, R>) -> String
 /// printing their paths.
 pub async fn run(args: &Configure, aws: &AwsArgs, out: &mut impl Write) -> Result<(), crate::Error> {
     let sdk = sdk_config_from_flags(aws).await;
-    let outputs = describe(&Client::new(&sdk), &args.stack).await?;
-    // With --endpoint-url (an emulator such as moto), Cognito is at the same address.
+    let mut outputs = describe(&Client::new(&sdk), &args.stack).await?;
+    // With --endpoint-url (an emulator such as ministack), Cognito is at the same address, and
+    // so is the API, under the emulator's own path for an API Gateway stage.
     let endpoint = aws.endpoint_url.as_ref();
+    if let Some(emulator) = endpoint.filter(|e| crate::aws::is_local(e)) {
+        outputs.api_url = emulated_api_url(&outputs.api_url, emulator).unwrap_or(outputs.api_url);
+    }
     let toml_path = args.out.join("whoami.toml");
     let json_path = args.out.join("config.json");
     let toml = outputs.whoami_toml(&args.stack, endpoint);
@@ -162,6 +166,25 @@ pub async fn run(args: &Configure, aws: &AwsArgs, out: &mut impl Write) -> Resul
         writeln!(out, "{}", path.display())?;
     }
     Ok(())
+}
+
+/// Where an emulator on this machine serves the stage that the stack's `ApiUrl` names:
+/// `https://<api id>.execute-api.<region>.<suffix>/<stage>/<path>` becomes
+/// `<emulator>/restapis/<api id>/<stage>/_user_request_/<path>` (the address scheme of
+/// ministack and LocalStack, whose execute-api hosts do not resolve). `None` for any other URL.
+pub fn emulated_api_url(api_url: &Url, emulator: &Url) -> Option<Url> {
+    let host = api_url.host_str()?;
+    let (api_id, rest) = host.split_once('.')?;
+    if !rest.starts_with("execute-api.") || api_id.is_empty() {
+        return None;
+    }
+    let path = api_url.path().trim_start_matches('/');
+    let (stage, rest) = path.split_once('/').unwrap_or((path, ""));
+    if stage.is_empty() {
+        return None;
+    }
+    let base = emulator.as_str().trim_end_matches('/');
+    Url::parse(&format!("{base}/restapis/{api_id}/{stage}/_user_request_/{rest}")).ok()
 }
 
 /// Writes `text` to `path`, readable by its owner only (0600, also when replacing a file):
@@ -248,6 +271,22 @@ mod tests {
         let local = outputs.config_json(Some(&Url::parse("http://127.0.0.1:5005").unwrap()));
         let local: serde_json::Value = serde_json::from_str(&local).unwrap();
         assert_eq!(local["cognito_endpoint"], "http://127.0.0.1:5005/");
+    }
+
+    #[test]
+    fn an_emulators_api_is_under_its_restapis_path() {
+        let emulator = Url::parse("http://127.0.0.1:4566").unwrap();
+        let mapped = |api: &str| emulated_api_url(&Url::parse(api).unwrap(), &emulator).map(String::from);
+        assert_eq!(
+            mapped("https://abc123.execute-api.us-east-1.amazonaws.com/test/").as_deref(),
+            Some("http://127.0.0.1:4566/restapis/abc123/test/_user_request_/")
+        );
+        assert_eq!(
+            mapped("https://abc123.execute-api.cn-north-1.amazonaws.com.cn/prod/whoami").as_deref(),
+            Some("http://127.0.0.1:4566/restapis/abc123/prod/_user_request_/whoami")
+        );
+        assert_eq!(mapped("https://api.example.com/test/"), None, "a custom domain is left alone");
+        assert_eq!(mapped("https://abc123.execute-api.us-east-1.amazonaws.com/"), None, "no stage");
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The real `whoami-admin` binary against a real moto server: every command, the seed's
-//! workflow, Cognito's failures, configuration mistakes, and that no password is ever printed.
+//! The real `whoami-admin` binary against the local AWS emulator (ministack): every command,
+//! the seed's workflow, Cognito's failures, configuration mistakes, and that no password is
+//! ever printed.
 
 mod common;
 
@@ -123,7 +124,7 @@ fn sign_in_failures_are_plain_messages_with_nothing_on_stdout() {
     assert!(message.contains("incorrect username or password"), "{message}");
 
     // Cognito hides unknown users behind NotAuthorized when the pool prevents user-existence
-    // errors; moto, like a pool that does not, says the user does not exist.
+    // errors; the emulator, like a pool that does not, says the user does not exist.
     let unknown = scene.run(&["login", "--username", "nobody@example.com", "--password-stdin"], &line(PASSWORD));
     let message = unknown.fails(1);
     assert!(message.contains("there is no user `nobody@example.com`"), "{message}");
@@ -244,14 +245,14 @@ fn call_api_reports_an_unreachable_api() {
 fn flags_override_region_and_endpoint() {
     let scene = Scene::new(PoolOptions::default());
     let config = std::fs::read_to_string(&scene.config).unwrap();
-    let dead = config.replace(&scene.moto.url, "http://127.0.0.1:1");
+    let dead = config.replace(&scene.emulator.url, "http://127.0.0.1:1");
     std::fs::write(&scene.config, dead).unwrap();
 
     let unreachable = scene.run(&["list-users"], "");
     assert!(unreachable.fails(1).contains("cannot reach Cognito"), "{unreachable:?}");
-    scene.run(&["list-users", "--endpoint-url", &scene.moto.url], "").ok();
-    // moto keeps each region apart: the pool is not found in another one.
-    let elsewhere = scene.run(&["list-users", "--endpoint-url", &scene.moto.url, "--region", "eu-west-1"], "");
+    scene.run(&["list-users", "--endpoint-url", &scene.emulator.url], "").ok();
+    // The emulator keeps each region apart: the pool is not found in another one.
+    let elsewhere = scene.run(&["list-users", "--endpoint-url", &scene.emulator.url, "--region", "eu-west-1"], "");
     assert!(elsewhere.fails(1).contains("does not know the user pool"), "{elsewhere:?}");
 }
 
@@ -263,7 +264,7 @@ fn a_local_emulator_needs_no_aws_credentials_unless_a_profile_is_named() {
     let login = ["--config", config, "login", "--username", "ida@example.com", "--password-stdin"];
     let token = run_with_credentials(false, &login, &line(PASSWORD), &[]);
     assert_eq!(claims(token.ok()).token_use, "id");
-    // The admin API is signed; moto on loopback gets placeholder credentials.
+    // The admin API is signed; an emulator on loopback gets placeholder credentials.
     let listed = run_with_credentials(false, &["--config", config, "list-users"], "", &[]);
     assert!(listed.ok().contains("ida@example.com"), "{listed:?}");
     // A named profile is used as named, and one that has no credentials says so.

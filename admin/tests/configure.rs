@@ -1,5 +1,6 @@
-//! `whoami-admin configure` against moto's CloudFormation: a stack whose outputs are those of
-//! template.yaml, naming a real pool in the same moto, so the written whoami.toml is then used.
+//! `whoami-admin configure` against the emulator's CloudFormation: a stack whose outputs are
+//! those of template.yaml, naming a real pool in the same emulator, so the written whoami.toml
+//! is then used. (The local stack's tests run `configure` on the deployed template itself.)
 
 mod common;
 
@@ -7,13 +8,13 @@ use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
 
 use aws_sdk_cloudformation::config::{BehaviorVersion, Credentials, Region};
-use common::{Moto, PoolOptions, Scene, block_on, run};
+use common::{Emulator, PoolOptions, Scene, block_on, run};
 
 const PASSWORD: &str = "Correct-Horse-7";
 
-/// Creates a stack named `name` in moto whose outputs are `outputs`, with one resource moto
-/// can create (a template needs at least one).
-fn create_stack(moto: &Moto, name: &str, outputs: &[(&str, &str)]) {
+/// Creates a stack named `name` in the emulator whose outputs are `outputs`, with one resource
+/// (a template needs at least one).
+fn create_stack(emulator: &Emulator, name: &str, outputs: &[(&str, &str)]) {
     let outputs: serde_json::Map<String, serde_json::Value> =
         outputs.iter().map(|(k, v)| ((*k).to_owned(), serde_json::json!({ "Value": v }))).collect();
     let template = serde_json::json!({
@@ -23,7 +24,7 @@ fn create_stack(moto: &Moto, name: &str, outputs: &[(&str, &str)]) {
     let config = aws_sdk_cloudformation::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
-        .endpoint_url(&moto.url)
+        .endpoint_url(&emulator.url)
         .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
         .build();
     let client = aws_sdk_cloudformation::Client::from_conf(config);
@@ -49,11 +50,11 @@ fn path(dir: &Path, file: &str) -> String {
 fn configure_writes_a_whoami_toml_that_works_and_the_pages_config() {
     let scene = Scene::new(PoolOptions { email_as_username: true, client_secret: false });
     let api = "https://abc123.execute-api.us-east-1.amazonaws.com/test/";
-    create_stack(&scene.moto, "whoami", &stack_outputs(&scene, api));
+    create_stack(&scene.emulator, "whoami", &stack_outputs(&scene, api));
     let out = tempfile::tempdir().unwrap();
     let configure = |extra: &[&str]| {
         let mut args = vec!["configure", "--stack", "whoami", "--out", out.path().to_str().unwrap()];
-        args.extend_from_slice(&["--endpoint-url", &scene.moto.url]);
+        args.extend_from_slice(&["--endpoint-url", &scene.emulator.url]);
         args.extend_from_slice(extra);
         // The region from the environment, as the standard chain finds it.
         run(&args, "", &[("AWS_REGION", "us-east-1")])
@@ -72,8 +73,9 @@ fn configure_writes_a_whoami_toml_that_works_and_the_pages_config() {
             "region": "us-east-1",
             "user_pool_id": scene.pool_id,
             "app_client_id": scene.client_id,
-            "api_url": api,
-            "cognito_endpoint": format!("{}/", scene.moto.url),
+            // The emulator serves the stage that `api` names under its own address.
+            "api_url": format!("{}/restapis/abc123/test/_user_request_/", scene.emulator.url),
+            "cognito_endpoint": format!("{}/", scene.emulator.url),
         })
     );
 
@@ -101,7 +103,7 @@ fn configure_names_the_missing_stack_or_output() {
     let configure = |stack: &str| {
         let out = tempfile::tempdir().unwrap();
         let args = ["configure", "--stack", stack, "--out", out.path().to_str().unwrap()];
-        let region = ["--region", "us-east-1", "--endpoint-url", &scene.moto.url];
+        let region = ["--region", "us-east-1", "--endpoint-url", &scene.emulator.url];
         let result = run(&[&args[..], &region[..]].concat(), "", &[]);
         assert!(!out.path().join("whoami.toml").exists() && !out.path().join("config.json").exists());
         result
@@ -111,7 +113,7 @@ fn configure_names_the_missing_stack_or_output() {
 
     let mut outputs = stack_outputs(&scene, "https://abc123.execute-api.us-east-1.amazonaws.com/test/");
     outputs.retain(|(key, _)| *key != "ApiUrl");
-    create_stack(&scene.moto, "half", &outputs);
+    create_stack(&scene.emulator, "half", &outputs);
     let half = configure("half");
     assert!(half.fails(1).contains("the stack `half` (CREATE_COMPLETE) has no output `ApiUrl`"), "{half:?}");
 }

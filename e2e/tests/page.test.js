@@ -9,7 +9,17 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, test } from 'node:test';
 
-import { base, config, createUser, launch, openPage, signIn, signOutEverywhere, storedTokens } from '../lib.js';
+import {
+  base,
+  config,
+  createUser,
+  launch,
+  openPage,
+  refreshWith,
+  signIn,
+  signOutEverywhere,
+  storedTokens,
+} from '../lib.js';
 
 let browser;
 let cfg;
@@ -26,7 +36,7 @@ after(async () => {
 const PASSWORD = 'Good-Pass-123';
 const TIMEOUT = { timeout: 10_000 };
 
-/** Whether a request goes to the sign-in service (moto). */
+/** Whether a request goes to the sign-in service (the emulated Cognito). */
 const cognito = (url) => url.href.startsWith(new URL(cfg.cognito_endpoint).href);
 
 /** Whether a request asks Cognito to revoke a refresh token (what signing out sends). */
@@ -140,7 +150,7 @@ test('a temporary password leads to the new-password form, checked before sendin
   await context.close();
 });
 
-test('a reload restores the session; sign-out clears it', async () => {
+test('a reload restores the session; sign-out clears it and the refresh token stops working', async () => {
   const user = await createUser(cfg, { password: PASSWORD });
   const { context, page, errors, shot } = await open('reload-sign-out');
   await signIn(page, user);
@@ -148,12 +158,16 @@ test('a reload restores the session; sign-out clears it', async () => {
   await page.reload();
   await expectEmail(page, user.email);
   await shot('reloaded');
-  const revoke = page.waitForRequest(revoking, TIMEOUT);
+  const refreshToken = JSON.parse(await storedTokens(page)).refresh_token;
+  assert.deepEqual(await refreshWith(cfg, refreshToken), { status: 200, error: null }, 'it refreshes while signed in');
+  const revoked = page.waitForResponse((response) => revoking(response.request()), TIMEOUT);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('button', { name: 'Sign in' }).waitFor(TIMEOUT);
-  await revoke;
+  assert.equal((await revoked).status(), 200);
   await shot('signed-out');
   assert.equal(await storedTokens(page), null);
+  // Signing out revoked the refresh token at Cognito, not only on this device.
+  assert.deepEqual(await refreshWith(cfg, refreshToken), { status: 400, error: 'NotAuthorizedException' });
   await page.reload();
   await page.getByRole('button', { name: 'Sign in' }).waitFor(TIMEOUT);
   assert.equal(await page.locator('#email-shown').count(), 0);
@@ -295,7 +309,7 @@ test('an unreachable sign-in service is said so', async () => {
 test('a sign-in step the page does not handle (MFA) is named in a plain sentence', async () => {
   const user = await createUser(cfg, { password: PASSWORD });
   const { context, page, errors, shot } = await open('mfa');
-  // What Cognito answers for a user with an authenticator app (moto sets none up).
+  // What Cognito answers for a user with an authenticator app (the page cannot set one up yet).
   await page.route(cognito, (route) =>
     route.fulfill({
       status: 200,

@@ -1,34 +1,66 @@
-//! The local stack end to end, without a browser: moto, provisioning, the gateway's
-//! authorizer and routing, the Lambda's answers, the admin CLI against it, and shutdown.
+//! The local stack end to end, without a browser: template.yaml deployed into ministack, the
+//! emulated API Gateway's Cognito authorizer in front of the real `bootstrap`, the app clients'
+//! settings as the template makes them, the admin CLI against it, and shutdown.
+//!
+//! Each test starts its own stack (about three seconds) with the function's zip named by
+//! `WHOAMI_LAMBDA_ZIP` (set by `cargo xtask test`: the packaged zip for this machine).
 
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata as _;
 use aws_sdk_cognitoidentityprovider::types::AuthFlowType;
+use aws_sdk_cognitoidentityprovider::{Client, Config};
 use serde_json::Value;
-use whoami_local::{Options, Stack, StackError, provision};
+use whoami_local::{Options, Stack, StackError, deploy, ministack};
 
-fn moto_server() -> PathBuf {
-    std::env::var_os("WHOAMI_MOTO_SERVER")
-        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.local/venv/bin/moto_server"), PathBuf::from)
+/// The workspace's target directory, from this test's own executable (`target/debug/deps/…`).
+fn target_dir() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    exe.ancestors().nth(3).unwrap().to_owned()
 }
 
-/// The admin CLI: `WHOAMI_ADMIN_BIN` (set by `cargo xtask test`), else the debug build next
-/// to this test's own executable (`cargo test --workspace` builds it).
+fn ministack_program() -> PathBuf {
+    std::env::var_os("WHOAMI_MINISTACK")
+        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(ministack::INSTALLED_AT), PathBuf::from)
+}
+
+/// The function's zip: `WHOAMI_LAMBDA_ZIP`, else what `cargo xtask dev` builds.
+fn lambda_zip() -> PathBuf {
+    let zip = std::env::var_os("WHOAMI_LAMBDA_ZIP")
+        .map_or_else(|| target_dir().join("lambda").join("host").join("bootstrap.zip"), PathBuf::from);
+    assert!(
+        zip.exists(),
+        "the function's zip is not at {}: run `cargo xtask test`, or `cargo xtask dev` once, or set WHOAMI_LAMBDA_ZIP",
+        zip.display()
+    );
+    zip
+}
+
+/// The admin CLI: the debug build beside this test's executable (`cargo test --workspace`
+/// builds it).
 fn admin_binary() -> PathBuf {
-    std::env::var_os("WHOAMI_ADMIN_BIN").map_or_else(
-        || {
-            let exe = std::env::current_exe().unwrap();
-            exe.parent().unwrap().parent().unwrap().join("whoami-admin")
-        },
-        PathBuf::from,
-    )
+    target_dir().join("debug").join("whoami-admin")
+}
+
+fn options(port: u16, dist: &Path, state: &Path) -> Options {
+    Options {
+        port,
+        ministack: ministack_program(),
+        dist: dist.to_owned(),
+        state_dir: state.to_owned(),
+        template: Path::new(env!("CARGO_MANIFEST_DIR")).join("../template.yaml"),
+        lambda_zip: lambda_zip(),
+        admin: admin_binary(),
+        show_emails: false,
+    }
 }
 
 struct Scene {
     stack: Stack,
-    _dirs: (tempfile::TempDir, tempfile::TempDir),
+    /// The page's files and the stack's state.
+    dirs: (tempfile::TempDir, tempfile::TempDir),
     http: reqwest::Client,
 }
 
@@ -37,43 +69,75 @@ async fn start() -> Scene {
     std::fs::write(dist.path().join("index.html"), "<!DOCTYPE html><title>whoami test page</title>").unwrap();
     std::fs::write(dist.path().join("app.wasm"), b"\0asm").unwrap();
     let state = tempfile::tempdir().unwrap();
-    let options = Options {
-        port: 0,
-        moto_server: moto_server(),
-        dist: dist.path().to_owned(),
-        state_dir: state.path().to_owned(),
-    };
-    let stack = Stack::start(&options).await.unwrap_or_else(|e| panic!("the stack starts: {e}"));
-    Scene { stack, _dirs: (dist, state), http: reqwest::Client::new() }
+    let stack =
+        Stack::start(&options(0, dist.path(), state.path())).await.unwrap_or_else(|e| panic!("the stack starts: {e}"));
+    Scene { stack, dirs: (dist, state), http: reqwest::Client::new() }
 }
 
 impl Scene {
-    /// The demo user's tokens: (id, access).
-    async fn sign_in(&self) -> (String, String) {
-        let answer = provision::client(&self.stack.page_config.cognito_endpoint)
+    /// A Cognito client for the emulator, signing with its root keys.
+    fn cognito(&self) -> Client {
+        let config = Config::builder()
+            .behavior_version(aws_sdk_cognitoidentityprovider::config::BehaviorVersion::latest())
+            .region(aws_sdk_cognitoidentityprovider::config::Region::new(ministack::REGION))
+            .endpoint_url(&self.stack.endpoint)
+            .credentials_provider(deploy::credentials())
+            .build();
+        Client::from_conf(config)
+    }
+
+    fn output(&self, key: &str) -> &str {
+        self.stack.outputs.get(key).unwrap_or_else(|| panic!("the stack has no output {key}"))
+    }
+
+    fn config(&self, key: &str) -> &str {
+        self.stack.page_config[key].as_str().unwrap_or_else(|| panic!("config.json has no {key}"))
+    }
+
+    /// The secret of the CLI's app client, as an operator reads it (DescribeUserPoolClient).
+    async fn cli_client_secret(&self) -> String {
+        let described = self
+            .cognito()
+            .describe_user_pool_client()
+            .user_pool_id(self.config("user_pool_id"))
+            .client_id(self.output("CliAppClientId"))
+            .send()
+            .await
+            .unwrap();
+        described.user_pool_client().unwrap().client_secret().expect("the CLI's client has a secret").to_owned()
+    }
+
+    /// The demo user's tokens through the page's app client: (id, access, refresh).
+    async fn sign_in(&self) -> (String, String, String) {
+        let answer = self
+            .cognito()
             .initiate_auth()
             .auth_flow(AuthFlowType::UserPasswordAuth)
-            .client_id(&self.stack.page_config.app_client_id)
-            .auth_parameters("USERNAME", self.stack.provisioned.demo_email.as_str())
-            .auth_parameters("PASSWORD", &self.stack.provisioned.demo_password)
+            .client_id(self.config("app_client_id"))
+            .auth_parameters("USERNAME", &self.stack.demo_email)
+            .auth_parameters("PASSWORD", &self.stack.demo_password)
             .send()
             .await
             .expect("the demo user signs in");
         let result = answer.authentication_result().unwrap();
-        (result.id_token().unwrap().to_owned(), result.access_token().unwrap().to_owned())
+        (
+            result.id_token().unwrap().to_owned(),
+            result.access_token().unwrap().to_owned(),
+            result.refresh_token().unwrap().to_owned(),
+        )
     }
 
     async fn get(&self, path: &str, authorization: Option<&str>) -> (u16, Option<String>, Value) {
-        self.send(reqwest::Method::GET, path, authorization).await
+        self.send(reqwest::Method::GET, &format!("{}{path}", self.stack.url), authorization).await
     }
 
     async fn send(
         &self,
         method: reqwest::Method,
-        path: &str,
+        url: &str,
         authorization: Option<&str>,
     ) -> (u16, Option<String>, Value) {
-        let mut request = self.http.request(method, format!("{}{path}", self.stack.url));
+        let mut request = self.http.request(method, url);
         if let Some(value) = authorization {
             request = request.header("authorization", value);
         }
@@ -85,42 +149,160 @@ impl Scene {
     }
 }
 
-#[tokio::test]
-async fn the_api_answers_like_api_gateway_with_a_cognito_authorizer() {
-    let scene = start().await;
-    let (id_token, access_token) = scene.sign_in().await;
+/// `token` with one character of its signature changed.
+fn tampered(token: &str) -> String {
+    let mut bytes = token.as_bytes().to_vec();
+    let last = bytes.len() - 5;
+    bytes[last] = if bytes[last] == b'A' { b'B' } else { b'A' };
+    String::from_utf8(bytes).unwrap()
+}
 
+#[tokio::test]
+async fn the_api_is_the_templates_api_gateway_with_its_cognito_authorizer() {
+    let scene = start().await;
+    let (id_token, access_token, _) = scene.sign_in().await;
+    let site = scene.output("SiteUrl").trim_end_matches('/').to_owned();
+
+    // The real bootstrap answers, with the CORS origin the template gives it.
     let (status, cors, body) = scene.get("api/", Some(&id_token)).await;
-    assert_eq!((status, cors.as_deref()), (200, Some("*")));
+    assert_eq!((status, cors.as_deref()), (200, Some(site.as_str())), "{body}");
     assert_eq!(body["response"]["results"]["email"], "demo@example.com");
-    let (status, _, body) = scene.get("api/whoami?x=1", Some(&format!("Bearer {id_token}"))).await;
-    assert_eq!(status, 200);
+    let (status, _, body) = scene.get("api/?x=1", Some(&format!("Bearer {id_token}"))).await;
+    assert_eq!(status, 200, "{body}");
     assert_eq!(body["response"]["resultStatus"], "SUCCESS");
 
-    // The gateway's own refusals, before the Lambda.
-    for bad in [None, Some(""), Some("not-a-token"), Some("eyJhbGciOiJub25lIn0.e30.")] {
-        let (status, cors, body) = scene.get("api/", bad).await;
-        assert_eq!((status, cors.as_deref()), (401, Some("*")), "{bad:?}");
-        assert_eq!(body, serde_json::json!({"message": "Unauthorized"}));
+    // The authorizer's own refusals: API Gateway's body, not the Lambda's envelope, so the
+    // Lambda never ran.
+    let no_signature = "eyJhbGciOiJub25lIn0.e30.";
+    for bad in [None, Some(""), Some("not-a-token"), Some(no_signature), Some(tampered(&id_token).as_str())] {
+        let (status, _, body) = scene.get("api/", bad).await;
+        assert_eq!(status, 401, "{bad:?}");
+        assert_eq!(body, serde_json::json!({"message": "Unauthorized"}), "{bad:?}");
     }
-    let mut tampered = id_token.clone().into_bytes();
-    let last = tampered.len() - 5;
-    tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
-    assert_eq!(scene.get("api/", Some(std::str::from_utf8(&tampered).unwrap())).await.0, 401);
 
-    // Cognito's authorizer passes access tokens; the Lambda refuses them.
+    // Emulator gap (ARCHITECTURE.md): its authorizer passes an access token to a method
+    // without scopes. The Lambda refuses it, as it would behind any authorizer.
     let (status, _, body) = scene.get("api/", Some(&access_token)).await;
     assert_eq!(status, 401);
     assert_eq!(body["response"]["error"]["code"], "wrong_token_use");
 
-    // Methods go through to the Lambda, which only answers GET.
-    assert_eq!(scene.send(reqwest::Method::POST, "api/", Some(&id_token)).await.0, 405);
+    // Only GET / is routed (template.yaml); API Gateway answers anything else itself, with the
+    // 403 it gives an unknown method.
+    let (status, _, body) =
+        scene.send(reqwest::Method::POST, &format!("{}api/", scene.stack.url), Some(&id_token)).await;
+    assert_eq!((status, body), (403, serde_json::json!({"message": "Missing Authentication Token"})));
+    scene.stack.stop().await;
+}
 
-    let preflight =
-        scene.http.request(reqwest::Method::OPTIONS, format!("{}api/", scene.stack.url)).send().await.unwrap();
-    assert_eq!(preflight.status(), 204);
-    let allowed = preflight.headers()["access-control-allow-headers"].to_str().unwrap().to_lowercase();
-    assert!(allowed.contains("authorization"));
+/// Emulator gap (ARCHITECTURE.md, "The local AWS"): the template's CORS (the OPTIONS mock
+/// integration and the gateway responses' headers) is not applied, which is why the page
+/// reaches the API through its own origin. If this test fails, the emulator has learnt CORS:
+/// the page could call the emulated API directly, as it calls API Gateway on AWS.
+#[tokio::test]
+async fn the_emulated_api_sends_no_cors_headers() {
+    let scene = start().await;
+    let api = &scene.stack.emulated_api_url;
+    let preflight = scene
+        .http
+        .request(reqwest::Method::OPTIONS, api)
+        .header("origin", "http://127.0.0.1:1")
+        .header("access-control-request-method", "GET")
+        .header("access-control-request-headers", "authorization")
+        .send()
+        .await
+        .unwrap();
+    assert!(preflight.status().is_success());
+    assert!(preflight.headers().get("access-control-allow-origin").is_none(), "{:?}", preflight.headers());
+    let (status, cors, _) = scene.send(reqwest::Method::GET, api, None).await;
+    assert_eq!((status, cors), (401, None));
+    scene.stack.stop().await;
+}
+
+#[tokio::test]
+async fn the_app_clients_allow_only_the_flows_the_template_gives_them() {
+    let scene = start().await;
+    let cognito = scene.cognito();
+    let page_client = scene.config("app_client_id");
+    let pool = scene.config("user_pool_id");
+    // The page's client: password, SRP and refresh; not the admin flow.
+    let refused = cognito
+        .admin_initiate_auth()
+        .user_pool_id(pool)
+        .client_id(page_client)
+        .auth_flow(AuthFlowType::AdminUserPasswordAuth)
+        .auth_parameters("USERNAME", &scene.stack.demo_email)
+        .auth_parameters("PASSWORD", &scene.stack.demo_password)
+        .send()
+        .await
+        .expect_err("the page's client does not allow ADMIN_USER_PASSWORD_AUTH");
+    assert_eq!(refused.code(), Some("InvalidParameterException"), "{refused:?}");
+
+    // The CLI's client (CreateCliClient=true): password and refresh only, so not SRP, even
+    // with the right SECRET_HASH.
+    let cli_client = scene.output("CliAppClientId");
+    let secret_hash =
+        whoami_shared::secret_hash::secret_hash(&scene.cli_client_secret().await, &scene.stack.demo_email, cli_client);
+    let refused = cognito
+        .initiate_auth()
+        .client_id(cli_client)
+        .auth_flow(AuthFlowType::UserSrpAuth)
+        .auth_parameters("USERNAME", &scene.stack.demo_email)
+        .auth_parameters("SRP_A", "ab")
+        .auth_parameters("SECRET_HASH", secret_hash)
+        .send()
+        .await
+        .expect_err("the CLI's client does not allow USER_SRP_AUTH");
+    assert_eq!(refused.code(), Some("InvalidParameterException"), "{refused:?}");
+    scene.stack.stop().await;
+}
+
+#[tokio::test]
+async fn a_client_with_a_secret_needs_the_secret_hash() {
+    let scene = start().await;
+    let cognito = scene.cognito();
+    let cli_client = scene.output("CliAppClientId");
+    let secret = scene.cli_client_secret().await;
+    let sign_in = |secret_hash: Option<String>| {
+        let mut request = cognito
+            .initiate_auth()
+            .client_id(cli_client)
+            .auth_flow(AuthFlowType::UserPasswordAuth)
+            .auth_parameters("USERNAME", &scene.stack.demo_email)
+            .auth_parameters("PASSWORD", &scene.stack.demo_password);
+        if let Some(hash) = secret_hash {
+            request = request.auth_parameters("SECRET_HASH", hash);
+        }
+        request.send()
+    };
+    let refused = sign_in(None).await.expect_err("no SECRET_HASH");
+    assert_eq!(refused.code(), Some("NotAuthorizedException"), "{refused:?}");
+    let wrong = whoami_shared::secret_hash::secret_hash("not-the-secret", &scene.stack.demo_email, cli_client);
+    let refused = sign_in(Some(wrong)).await.expect_err("a SECRET_HASH made with another secret");
+    assert_eq!(refused.code(), Some("NotAuthorizedException"), "{refused:?}");
+    let right = whoami_shared::secret_hash::secret_hash(&secret, &scene.stack.demo_email, cli_client);
+    let signed_in = sign_in(Some(right)).await.expect("the right SECRET_HASH signs in");
+    assert!(signed_in.authentication_result().and_then(|r| r.id_token()).is_some());
+    scene.stack.stop().await;
+}
+
+#[tokio::test]
+async fn a_revoked_refresh_token_no_longer_refreshes() {
+    let scene = start().await;
+    let cognito = scene.cognito();
+    let client = scene.config("app_client_id");
+    let (_, _, refresh) = scene.sign_in().await;
+    let refresh_with = |token: &str| {
+        cognito
+            .initiate_auth()
+            .client_id(client)
+            .auth_flow(AuthFlowType::RefreshTokenAuth)
+            .auth_parameters("REFRESH_TOKEN", token)
+            .send()
+    };
+    refresh_with(&refresh).await.expect("a fresh refresh token refreshes");
+    cognito.revoke_token().client_id(client).token(&refresh).send().await.expect("RevokeToken");
+    let refused = refresh_with(&refresh).await.expect_err("a revoked refresh token");
+    assert_eq!(refused.code(), Some("NotAuthorizedException"), "{refused:?}");
     scene.stack.stop().await;
 }
 
@@ -129,12 +311,12 @@ async fn the_page_and_its_config_are_served() {
     let scene = start().await;
     let (status, _, config) = scene.get("config.json", None).await;
     assert_eq!(status, 200);
-    let page = &scene.stack.page_config;
-    assert_eq!(config["user_pool_id"], page.user_pool_id.as_str());
-    assert_eq!(config["app_client_id"], page.app_client_id.as_str());
-    assert_eq!(config["api_url"], format!("{}api/", scene.stack.url));
-    assert_eq!(config["cognito_endpoint"], page.cognito_endpoint.as_str());
+    // What `whoami-admin configure --stack` wrote from the outputs, but for the API's address.
+    assert_eq!(config["user_pool_id"], scene.output("UserPoolId"));
+    assert_eq!(config["app_client_id"], scene.output("AppClientId"));
     assert_eq!(config["region"], "us-east-1");
+    assert_eq!(config["api_url"], format!("{}api/", scene.stack.url));
+    assert_eq!(config["cognito_endpoint"], format!("{}/", scene.stack.endpoint));
     assert!(config.get("app_client_secret").is_none());
 
     for path in ["", "index.html", "some/client/route"] {
@@ -147,22 +329,16 @@ async fn the_page_and_its_config_are_served() {
     }
     let wasm = scene.http.get(format!("{}app.wasm", scene.stack.url)).send().await.unwrap();
     assert_eq!(wasm.headers()["content-type"], "application/wasm");
-
-    let admin = std::fs::read_to_string(&scene.stack.admin_config).unwrap();
-    for key in ["region", "user_pool_id", "app_client_id", "api_url", "cognito_endpoint"] {
-        assert!(admin.contains(&format!("{key} = ")), "{key} missing from:\n{admin}");
-    }
     scene.stack.stop().await;
 }
 
-/// Runs the admin CLI against the stack with `stdin` as its input.
-fn admin(scene: &Scene, args: &[&str], stdin: &str) -> (bool, String, String) {
+/// Runs the admin CLI with `stdin` as its input, against the emulator.
+fn admin(args: &[&str], stdin: &str) -> (bool, String, String) {
     let mut child = Command::new(admin_binary())
-        .arg("--config")
-        .arg(&scene.stack.admin_config)
         .args(args)
-        // No credentials: against the stack the CLI signs with placeholders. Were it to look
-        // for real ones, it must not ask an instance-metadata address (tests stay on loopback).
+        // No credentials: against the emulator the CLI signs with its placeholders. Were it to
+        // look for real ones, it must not ask an instance-metadata address (tests stay on
+        // loopback).
         .env_remove("AWS_ACCESS_KEY_ID")
         .env_remove("AWS_SECRET_ACCESS_KEY")
         .env_remove("AWS_PROFILE")
@@ -177,20 +353,52 @@ fn admin(scene: &Scene, args: &[&str], stdin: &str) -> (bool, String, String) {
     (out.status.success(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
 }
 
-// Multi-threaded: the CLI is waited for synchronously while the gateway serves its call.
+/// `whoami-admin configure --stack` against the emulator, exactly as against AWS, writes a
+/// whoami.toml with which a new user is created, signs in and gets an answer from the
+/// deployed API.
+// Multi-threaded: the CLI is waited for synchronously.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_admin_cli_works_against_the_stack() {
+async fn the_admin_cli_configured_from_the_stack_works_against_it() {
     let scene = start().await;
+    let out = tempfile::tempdir().unwrap();
+    let out_dir = out.path().to_str().unwrap();
+    let endpoint = &scene.stack.endpoint;
+    let (ok, _, err) = admin(
+        &[
+            "--endpoint-url",
+            endpoint,
+            "--region",
+            "us-east-1",
+            "configure",
+            "--stack",
+            whoami_local::STACK_NAME,
+            "--out",
+            out_dir,
+        ],
+        "",
+    );
+    assert!(ok, "configure: {err}");
+    let toml = std::fs::read_to_string(out.path().join("whoami.toml")).unwrap();
+    assert!(toml.contains(&format!("api_url = \"{}\"", scene.stack.emulated_api_url)), "{toml}");
+    let config = out.path().join("whoami.toml");
+    let config = config.to_str().unwrap();
+
     let email = "someone@example.com";
     let password = "Correct-Horse-9-Battery";
-    let (ok, _, err) = admin(&scene, &["create-user", "--email", email, "--password-stdin"], &format!("{password}\n"));
+    let (ok, _, err) =
+        admin(&["--config", config, "create-user", "--email", email, "--password-stdin"], &format!("{password}\n"));
     assert!(ok, "create-user: {err}");
-    let (ok, token, err) = admin(&scene, &["login", "--username", email, "--password-stdin"], &format!("{password}\n"));
+    let (ok, token, err) =
+        admin(&["--config", config, "login", "--username", email, "--password-stdin"], &format!("{password}\n"));
     assert!(ok, "login: {err}");
-    let (ok, answer, err) = admin(&scene, &["call-api", "--token-stdin"], &token);
+    let (ok, answer, err) = admin(&["--config", config, "call-api", "--token-stdin"], &token);
     assert!(ok, "call-api: {err}");
     let answer: Value = serde_json::from_str(&answer).unwrap();
     assert_eq!(answer["response"]["results"]["email"], email);
+    // A wrong password is refused by the emulated Cognito.
+    let (ok, _, err) =
+        admin(&["--config", config, "login", "--username", email, "--password-stdin"], "Wrong-Horse-9-Battery\n");
+    assert!(!ok && err.contains("password"), "a wrong password: {err}");
     scene.stack.stop().await;
 }
 
@@ -200,31 +408,57 @@ async fn a_busy_port_is_named_with_the_flag_to_change_it() {
     let port = busy.local_addr().unwrap().port();
     let dist = tempfile::tempdir().unwrap();
     std::fs::write(dist.path().join("index.html"), "page").unwrap();
-    let options = Options {
-        port,
-        moto_server: moto_server(),
-        dist: dist.path().to_owned(),
-        state_dir: dist.path().join("state"),
-    };
-    let error = Stack::start(&options).await.unwrap_err();
+    let error = Stack::start(&options(port, dist.path(), &dist.path().join("state"))).await.unwrap_err();
     assert!(matches!(error, StackError::PortInUse(p) if p == port));
     let message = error.to_string();
     assert!(message.contains(&port.to_string()) && message.contains("--port"), "{message}");
 }
 
-#[tokio::test]
-async fn stopping_leaves_no_moto_behind() {
-    let scene = start().await;
-    let moto = scene.stack.page_config.cognito_endpoint.clone();
-    let pid = scene.stack.moto_pid().unwrap();
-    scene.stack.stop().await;
-    assert!(reqwest::get(format!("{moto}/moto-api/")).await.is_err(), "moto still answers after stop");
-    assert!(!std::path::Path::new(&format!("/proc/{pid}")).exists(), "moto's process {pid} is still there");
+/// Whether anything listens on `endpoint`'s port.
+async fn answers(endpoint: &str) -> bool {
+    reqwest::get(format!("{endpoint}/_ministack/health")).await.is_ok()
 }
 
-/// The binary, stopped with SIGTERM as `kill` or a process manager would, stops its moto too.
+/// Whether process `pid` exists (a zombie not yet reaped counts as gone).
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .is_ok_and(|stat| stat.rsplit_once(") ").is_some_and(|(_, rest)| !rest.starts_with('Z')))
+}
+
+/// The processes whose command line names `needle`.
+fn processes_naming(needle: &Path) -> Vec<u32> {
+    let needle = needle.to_string_lossy().into_owned();
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| String::from_utf8_lossy(&c).contains(&needle))
+        })
+        .filter(|&pid| alive(pid))
+        .collect()
+}
+
 #[tokio::test]
-async fn the_binary_stops_moto_on_sigterm() {
+async fn stopping_leaves_no_emulator_or_lambda_behind() {
+    let scene = start().await;
+    // Make the emulator start the Lambda's process.
+    let (id_token, _, _) = scene.sign_in().await;
+    assert_eq!(scene.get("api/", Some(&id_token)).await.0, 200);
+    let endpoint = scene.stack.endpoint.clone();
+    let pid = scene.stack.emulator_pid().unwrap();
+    let state = scene.dirs.1.path().to_owned();
+    assert!(!processes_naming(&state).is_empty(), "the emulator runs the Lambda from under {}", state.display());
+    scene.stack.stop().await;
+    assert!(!answers(&endpoint).await, "the emulator still answers after stop");
+    assert!(!alive(pid), "the emulator's process {pid} is still there");
+    assert_eq!(processes_naming(&state), Vec::<u32>::new(), "processes left running from {}", state.display());
+}
+
+/// The binary, stopped with SIGTERM as `kill` or a process manager would, stops its emulator
+/// too.
+#[tokio::test]
+async fn the_binary_stops_the_emulator_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("dist")).unwrap();
     std::fs::write(dir.path().join("dist").join("index.html"), "page").unwrap();
@@ -233,8 +467,14 @@ async fn the_binary_stops_moto_on_sigterm() {
         .arg(dir.path().join("dist"))
         .arg("--state-dir")
         .arg(dir.path().join("state"))
-        .arg("--moto-server")
-        .arg(moto_server())
+        .arg("--ministack")
+        .arg(ministack_program())
+        .arg("--lambda-zip")
+        .arg(lambda_zip())
+        .arg("--template")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../template.yaml"))
+        .arg("--admin")
+        .arg(admin_binary())
         .stdout(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
@@ -242,11 +482,13 @@ async fn the_binary_stops_moto_on_sigterm() {
     let mut ready = String::new();
     let stdout = child.stdout.take().unwrap();
     tokio::io::AsyncBufReadExt::read_line(&mut tokio::io::BufReader::new(stdout), &mut ready).await.unwrap();
-    let ready: Value = serde_json::from_str(&ready).unwrap();
-    let moto_pid = ready["moto_pid"].as_u64().unwrap();
+    let ready: Value = serde_json::from_str(&ready).unwrap_or_else(|e| panic!("the ready line {ready:?}: {e}"));
+    let emulator_pid = u32::try_from(ready["emulator_pid"].as_u64().unwrap()).unwrap();
+    let endpoint = ready["endpoint"].as_str().unwrap().to_owned();
     let pid = child.id().unwrap().to_string();
     assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
     let status = tokio::time::timeout(std::time::Duration::from_secs(30), child.wait()).await.unwrap().unwrap();
     assert!(status.success(), "whoami-local exited with {status} on SIGTERM");
-    assert!(!std::path::Path::new(&format!("/proc/{moto_pid}")).exists(), "moto's process {moto_pid} is still there");
+    assert!(!alive(emulator_pid), "the emulator's process {emulator_pid} is still there");
+    assert!(!answers(&endpoint).await, "the emulator still answers");
 }

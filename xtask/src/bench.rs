@@ -7,8 +7,8 @@ use std::process::{Command, Stdio};
 
 use anyhow::bail;
 
-use crate::stack::Stack;
-use crate::{cmd, setup, web};
+use crate::stack::{Stack, StackFiles};
+use crate::{cmd, package, setup, web};
 
 pub fn run(root: &Path, seconds: u32, connections: &[u32]) -> anyhow::Result<()> {
     let tools = setup::run()?;
@@ -16,6 +16,7 @@ pub fn run(root: &Path, seconds: u32, connections: &[u32]) -> anyhow::Result<()>
         cmd::run("installing wrk", Command::new("apt-get").args(["install", "-y", "-q", "wrk"]))?;
     }
     let dist = web::build(root, &tools)?;
+    let lambda_zip = package::host_lambda_for_dev(root)?;
     // One cargo invocation, so both binaries share one feature resolution and one build.
     cmd::run(
         "building the local stack and the admin CLI (release)",
@@ -26,13 +27,15 @@ pub fn run(root: &Path, seconds: u32, connections: &[u32]) -> anyhow::Result<()>
     let release = crate::target_dir(root)?.join("release");
     let state = root.join(".local").join("bench");
     // A log line per request would make this a benchmark of the terminal.
-    let stack = Stack::start(&release.join("whoami-local"), &tools.moto_server, &dist, &state, "warn")?;
+    let binary = release.join("whoami-local");
+    let files = StackFiles { binary: &binary, lambda_zip: &lambda_zip, dist: &dist, state_dir: &state };
+    let stack = Stack::start(&files, &tools, "warn")?;
     let ready = &stack.ready;
     let url = format!("{}api/", stack.url());
 
     let mut login = Command::new(release.join("whoami-admin"))
         .arg("--config")
-        .arg(state.join("whoami.toml"))
+        .arg(stack.admin_config())
         .args(["login", "--password-stdin", "--username"])
         .arg(ready["demo_email"].as_str().unwrap_or_default())
         .stdin(Stdio::piped())
@@ -55,9 +58,11 @@ pub fn run(root: &Path, seconds: u32, connections: &[u32]) -> anyhow::Result<()>
                 .arg(&url),
         )?;
     }
-    let status = std::fs::read_to_string(format!("/proc/{}/status", stack.pid()))?;
-    for line in status.lines().filter(|l| l.starts_with("VmHWM") || l.starts_with("VmRSS")) {
-        eprintln!("xtask: whoami-local {line}");
+    for (name, pid) in [("whoami-local", u64::from(stack.pid())), ("ministack", stack.emulator_pid())] {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+        for line in status.lines().filter(|l| l.starts_with("VmHWM") || l.starts_with("VmRSS")) {
+            eprintln!("xtask: {name} {line}");
+        }
     }
     Ok(())
 }

@@ -1,23 +1,37 @@
-//! `cargo xtask dev`: the whole system on this machine. Installs what is missing, builds
-//! the page, then runs the local stack in the foreground until Ctrl-C.
+//! `cargo xtask dev`: the whole system on this machine. Installs what is missing, builds the
+//! page, the Lambda for this machine, the local stack and the admin CLI, then runs the stack
+//! in the foreground until Ctrl-C.
 
 use std::path::Path;
 use std::process::Command;
 
-use crate::{cmd, setup, web};
+use crate::{cmd, package, setup, web};
 
 pub fn run(root: &Path, port: u16) -> anyhow::Result<()> {
     let tools = setup::run()?;
     let dist = web::build(root, &tools)?;
-    // Ctrl-C reaches the stack too (same process group); it stops moto and exits cleanly.
+    let lambda_zip = package::host_lambda_for_dev(root)?;
+    // One cargo invocation, so both binaries land side by side: the stack runs the CLI's
+    // `configure` and `create-user` as a user would.
+    cmd::run(
+        "building the local stack and the admin CLI",
+        Command::new("cargo")
+            .args(["build", "--quiet", "--locked", "-p", "whoami-local", "-p", "whoami-admin"])
+            .current_dir(root),
+    )?;
+    let stack = crate::target_dir(root)?.join("debug").join("whoami-local");
+    // Ctrl-C reaches the stack too (same process group); it stops the emulator and exits.
     cmd::run(
         &format!("starting the local stack on 127.0.0.1:{port}"),
-        Command::new("cargo")
-            .args(["run", "--quiet", "--locked", "-p", "whoami-local", "--"])
+        Command::new(stack)
             .arg("--port")
             .arg(port.to_string())
-            .arg("--moto-server")
-            .arg(&tools.moto_server)
+            .arg("--ministack")
+            .arg(tools.local_aws_program("ministack"))
+            .arg("--lambda-zip")
+            .arg(&lambda_zip)
+            .arg("--template")
+            .arg(root.join("template.yaml"))
             .arg("--dist")
             .arg(&dist)
             .arg("--state-dir")

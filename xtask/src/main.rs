@@ -25,10 +25,12 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Install what building and testing need, skipping what is already there:
-    /// the wasm32 standard library, Trunk, wasm-bindgen-cli and moto (in .local/venv).
+    /// the wasm32 standard library, Trunk, wasm-bindgen-cli, ministack (in .local/aws),
+    /// wasm-opt, esbuild and Chromium.
     Setup,
-    /// Run the whole system locally: moto for Cognito, a local API Gateway in front of the
-    /// Lambda's handler, and the page, on http://127.0.0.1:PORT/. Ctrl-C stops everything.
+    /// Run the whole system locally: template.yaml deployed into ministack (Cognito, API
+    /// Gateway with the template's authorizer, the Lambda), and the page on
+    /// http://127.0.0.1:PORT/. Ctrl-C stops everything.
     Dev {
         /// The port for the page and the API
         #[arg(long, default_value_t = 8080)]

@@ -221,44 +221,62 @@ pub fn lambda(root: &Path, arches: &[Arch]) -> anyhow::Result<Vec<PathBuf>> {
     Ok(zips)
 }
 
+/// The Lambda architecture this machine is, if it is one: the packaged build for it runs here.
+pub fn host_arch() -> Option<Arch> {
+    match std::env::consts::ARCH {
+        "x86_64" => Some(Arch::X86_64),
+        "aarch64" => Some(Arch::Arm64),
+        _ => None,
+    }
+}
+
 /// The packaged binary this machine can run itself (built by [`lambda`]), if it is one of
 /// Lambda's architectures: the runtime-protocol test then drives what ships.
 pub fn host_binary(root: &Path) -> anyhow::Result<Option<PathBuf>> {
-    let arch = match std::env::consts::ARCH {
-        "x86_64" => Arch::X86_64,
-        "aarch64" => Arch::Arm64,
-        _ => return Ok(None),
-    };
+    let Some(arch) = host_arch() else { return Ok(None) };
     Ok(Some(crate::target_dir(root)?.join(arch.triple()).join("release").join("bootstrap")))
 }
 
-/// AWS's SAM translator, the library CloudFormation's `AWS::Serverless` transform is.
-const SAM_TRANSLATOR: &str = "aws-sam-translator==1.115.0";
+/// The packaged zip this machine can run (built by [`lambda`]): what the local stack deploys
+/// in the tests, so the artifact checked is the one that runs.
+pub fn host_zip(root: &Path) -> anyhow::Result<PathBuf> {
+    let arch =
+        host_arch().context("the local stack runs the Lambda on this machine, which is neither x86_64 nor arm64")?;
+    Ok(crate::target_dir(root)?.join("lambda").join(arch.lambda_name()).join("bootstrap.zip"))
+}
 
-/// Checks template.yaml with cfn-lint, which moto's server brings into the project venv, then
-/// expands it with the SAM translator (installed into the same venv), checks the API's
-/// authorizer and CORS in the result (deploy/sam_transform.py) and lints that too. Only
-/// errors fail; warnings are printed (newer cfn-lint releases add checks).
+/// `bootstrap` built for this machine with plain cargo (release), zipped as Lambda wants it,
+/// for `cargo xtask dev`: quicker than the packaged build, which needs zig. Returns the zip.
+pub fn host_lambda_for_dev(root: &Path) -> anyhow::Result<PathBuf> {
+    cmd::run(
+        "building the Lambda for this machine (release)",
+        Command::new("cargo")
+            .args(["build", "--release", "--locked", "-p", "whoami-lambda", "--bin", "bootstrap"])
+            .current_dir(root),
+    )?;
+    let target = crate::target_dir(root)?;
+    let binary_path = target.join("release").join("bootstrap");
+    let binary = std::fs::read(&binary_path).with_context(|| format!("cannot read {}", binary_path.display()))?;
+    let dir = target.join("lambda").join("host");
+    std::fs::create_dir_all(&dir)?;
+    let zip_path = dir.join("bootstrap.zip");
+    write_zip(&binary, &zip_path)?;
+    Ok(zip_path)
+}
+
+/// Checks template.yaml with cfn-lint, then expands it with AWS's SAM translator (the library
+/// CloudFormation's `AWS::Serverless` transform is), checks what the emulator cannot run
+/// (the API's CORS answers) and what the security review asks in the result
+/// (deploy/sam_transform.py), and lints that too. Both tools are in setup's `.local/aws`.
+/// Only errors fail; warnings are printed (newer cfn-lint releases add checks).
 pub fn lint_template(root: &Path, tools: &setup::Tools) -> anyhow::Result<()> {
-    let bin = tools.moto_server.parent().context("moto_server has no directory")?;
-    let cfn_lint = bin.join("cfn-lint");
-    ensure!(
-        cfn_lint.exists(),
-        "cfn-lint is not at {}; it comes with moto[server]: reinstall with `rm -r .local/venv && cargo xtask setup`",
-        cfn_lint.display()
-    );
+    let cfn_lint = tools.local_aws_program("cfn-lint");
     let lint = |what: &str, file: &Path| {
         cmd::run(what, Command::new(&cfn_lint).args(["--non-zero-exit-code", "error"]).arg(file).current_dir(root))
     };
     lint("checking template.yaml with cfn-lint", Path::new("template.yaml"))?;
 
-    let python = bin.join("python");
-    if cmd::output(Command::new(&python).args(["-c", "import samtranslator"])).is_none() {
-        cmd::run(
-            &format!("installing {SAM_TRANSLATOR} into {}", bin.parent().unwrap_or(bin).display()),
-            Command::new(bin.join("pip")).args(["install", "--quiet", SAM_TRANSLATOR]),
-        )?;
-    }
+    let python = tools.local_aws_program("python");
     let expanded = crate::target_dir(root)?.join("template.expanded.json");
     cmd::run(
         "expanding template.yaml with the SAM translator and checking the API's authorizer and CORS",
@@ -308,7 +326,7 @@ fn install_cross_toolchain(root: &Path, arches: &[Arch]) -> anyhow::Result<PathB
         eprintln!("xtask: zig {wanted_zig} is installed ({})", venv.display());
         return Ok(python);
     }
-    setup::pip_install(&venv, ZIGLANG, "(zig, for linking against Amazon Linux's glibc)")?;
+    setup::pip_install(&venv, &[ZIGLANG], "(zig, for linking against Amazon Linux's glibc)")?;
     if cmd::output(Command::new(&python).args(["-m", "ziglang", "version"])).is_none() {
         bail!("installed {ZIGLANG} into {} but `python -m ziglang version` fails", venv.display());
     }

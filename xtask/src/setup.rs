@@ -3,8 +3,9 @@
 //! The wasm32 standard library comes from rustup where it can be downloaded; where it
 //! cannot (machines that reach only package registries), from Debian's rustc-web and
 //! rust-web-src, building std from source (see ARCHITECTURE.md, "Building the page").
-//! moto's server, the local Cognito of the admin CLI's tests, goes into the git-ignored
-//! `.local/venv`.
+//! ministack, the local AWS that `cargo xtask dev` and the tests deploy template.yaml into,
+//! goes into the git-ignored `.local/aws` with the template's checkers, at the exact versions
+//! of `local/requirements.txt`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -18,8 +19,8 @@ const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const DEBIAN_RUSTC: &str = "/usr/bin/rustc";
 const DEBIAN_STD_SOURCE: &str = "/usr/lib/rustlib/src/rust/library";
 const DEBIAN_PACKAGES: [&str; 3] = ["rustc-web", "rust-web-src", "lld-22"];
-/// The local Cognito the admin CLI's integration tests run against.
-const MOTO: &str = "moto[server]==5.2.5";
+/// The local AWS and the template's checkers, each pinned exactly.
+const LOCAL_AWS_REQUIREMENTS: &str = include_str!("../../local/requirements.txt");
 
 /// How the wasm32 standard library is provided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,8 +48,16 @@ impl WasmToolchain {
 #[derive(Debug, Clone)]
 pub struct Tools {
     pub wasm: WasmToolchain,
-    /// moto's server, in the project's git-ignored `.local/venv`.
-    pub moto_server: PathBuf,
+    /// The virtual environment of ministack, the SAM translator and cfn-lint
+    /// (`.local/aws`, git-ignored).
+    pub local_aws: PathBuf,
+}
+
+impl Tools {
+    /// A program of the local AWS's environment: `ministack`, `cfn-lint`, `python`.
+    pub fn local_aws_program(&self, name: &str) -> PathBuf {
+        self.local_aws.join("bin").join(name)
+    }
 }
 
 pub fn run() -> anyhow::Result<Tools> {
@@ -58,29 +67,39 @@ pub fn run() -> anyhow::Result<Tools> {
     }
     install_trunk()?;
     install_wasm_bindgen()?;
-    let moto_server = install_moto(&crate::project_root())?;
+    let local_aws = install_local_aws(&crate::project_root())?;
     install_npm_tool(&crate::project_root(), &BINARYEN)?;
     install_npm_tool(&crate::project_root(), &ESBUILD)?;
     install_chromium()?;
-    Ok(Tools { wasm, moto_server })
+    Ok(Tools { wasm, local_aws })
 }
 
-/// moto's server in a project-local virtual environment, so nothing is installed into the
-/// system's Python and a fresh clone gets the same version.
-fn install_moto(root: &Path) -> anyhow::Result<PathBuf> {
-    let venv = root.join(".local").join("venv");
-    let server = venv.join("bin").join("moto_server");
-    if server.exists() {
-        eprintln!("xtask: moto server is installed ({})", server.display());
-        return Ok(server);
+/// ministack and the template's checkers in a project-local virtual environment, so nothing
+/// is installed into the system's Python and a fresh clone gets the same versions. A stamp
+/// holding the requirements it was made from tells whether it is current: any change to
+/// `local/requirements.txt` makes a new environment.
+fn install_local_aws(root: &Path) -> anyhow::Result<PathBuf> {
+    let venv = root.join(".local").join("aws");
+    let stamp = venv.join("requirements.installed");
+    if std::fs::read_to_string(&stamp).is_ok_and(|installed| installed == LOCAL_AWS_REQUIREMENTS) {
+        eprintln!("xtask: ministack and the template's checkers are installed ({})", venv.display());
+        return Ok(venv);
     }
-    pip_install(&venv, MOTO, "(about a minute, once)")?;
-    Ok(server)
+    if venv.exists() {
+        std::fs::remove_dir_all(&venv).with_context(|| format!("cannot remove the old {}", venv.display()))?;
+    }
+    pip_install(
+        &venv,
+        &["-r", &root.join("local").join("requirements.txt").to_string_lossy()],
+        "(about a minute, once)",
+    )?;
+    std::fs::write(&stamp, LOCAL_AWS_REQUIREMENTS)?;
+    Ok(venv)
 }
 
-/// Installs `requirement` from PyPI into the virtual environment `venv`, creating it first
-/// if needed; `note` follows the progress message.
-pub fn pip_install(venv: &Path, requirement: &str, note: &str) -> anyhow::Result<()> {
+/// Installs `requirements` (pip's arguments: a requirement, or `-r FILE`) from PyPI into the
+/// virtual environment `venv`, creating it first if needed; `note` follows the progress message.
+pub fn pip_install(venv: &Path, requirements: &[&str], note: &str) -> anyhow::Result<()> {
     if !venv.join("bin").join("pip").exists() {
         cmd::run(
             &format!("creating a Python virtual environment in {}", venv.display()),
@@ -89,8 +108,8 @@ pub fn pip_install(venv: &Path, requirement: &str, note: &str) -> anyhow::Result
         .context("Python's venv module is needed: on Debian, `apt-get install python3-venv`")?;
     }
     cmd::run(
-        &format!("installing {requirement} into {} {note}", venv.display()),
-        Command::new(venv.join("bin").join("pip")).args(["install", "--quiet", requirement]),
+        &format!("installing {} into {} {note}", requirements.join(" "), venv.display()),
+        Command::new(venv.join("bin").join("pip")).args(["install", "--quiet"]).args(requirements),
     )
 }
 

@@ -2,43 +2,56 @@
 //! tests, the load benchmark), and stopping it however the run ends.
 
 use std::io::{BufRead as _, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 use anyhow::Context;
 
-/// A running `whoami-local`; dropping it stops the stack (moto included).
+use crate::setup::Tools;
+
+/// What the stack is made of and where it keeps its files.
+#[derive(Debug, Clone)]
+pub struct StackFiles<'a> {
+    /// `whoami-local`; `whoami-admin` must be beside it.
+    pub binary: &'a Path,
+    /// The function's zip for this machine, deployed with template.yaml.
+    pub lambda_zip: &'a Path,
+    /// The built page.
+    pub dist: &'a Path,
+    /// Where the stack writes config.json, whoami.toml and the emulator's files.
+    pub state_dir: &'a Path,
+}
+
+/// A running `whoami-local`; dropping it stops the stack (the emulator included).
 #[derive(Debug)]
 pub struct Stack {
     child: Child,
-    /// What the stack printed when ready: url, config, demo user, admin config, moto's pid.
+    /// What the stack printed when ready: url, config, demo user, admin config, the
+    /// emulator's endpoint and pid.
     pub ready: serde_json::Value,
 }
 
 impl Stack {
-    /// Starts `binary` on a free port, writing its config files into `state_dir`, and waits
-    /// until it says it is ready.
+    /// Starts the stack on a free port and waits until it says it is ready.
     /// `log_filter` is the stack's RUST_LOG (`info` logs every request).
-    pub fn start(
-        binary: &Path,
-        moto_server: &Path,
-        dist: &Path,
-        state_dir: &Path,
-        log_filter: &str,
-    ) -> anyhow::Result<Self> {
-        let mut child = Command::new(binary)
+    pub fn start(files: &StackFiles<'_>, tools: &Tools, log_filter: &str) -> anyhow::Result<Self> {
+        let mut child = Command::new(files.binary)
             .env("RUST_LOG", log_filter)
             .args(["--port", "0", "--json"])
-            .arg("--moto-server")
-            .arg(moto_server)
+            .arg("--ministack")
+            .arg(tools.local_aws_program("ministack"))
+            .arg("--lambda-zip")
+            .arg(files.lambda_zip)
+            .arg("--template")
+            .arg(crate::project_root().join("template.yaml"))
             .arg("--dist")
-            .arg(dist)
+            .arg(files.dist)
             .arg("--state-dir")
-            .arg(state_dir)
+            .arg(files.state_dir)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
-            .with_context(|| format!("starting {}", binary.display()))?;
+            .with_context(|| format!("starting {}", files.binary.display()))?;
         let mut line = String::new();
         BufReader::new(child.stdout.take().expect("stdout is piped")).read_line(&mut line)?;
         // From here on, Drop stops it even if the line is not what was expected.
@@ -56,14 +69,20 @@ impl Stack {
         self.child.id()
     }
 
-    pub fn moto_pid(&self) -> u64 {
-        self.ready["moto_pid"].as_u64().unwrap_or_default()
+    /// The emulator's process id (the browser tests' fault test kills it).
+    pub fn emulator_pid(&self) -> u64 {
+        self.ready["emulator_pid"].as_u64().unwrap_or_default()
+    }
+
+    /// The admin CLI's config for this stack.
+    pub fn admin_config(&self) -> PathBuf {
+        PathBuf::from(self.ready["admin_config"].as_str().unwrap_or_default())
     }
 }
 
 impl Drop for Stack {
     fn drop(&mut self) {
-        // SIGINT, as Ctrl-C would: the stack stops moto itself and exits.
+        // SIGINT, as Ctrl-C would: the stack stops the emulator itself and exits.
         let _ = Command::new("kill").arg("-INT").arg(self.child.id().to_string()).status();
         let _ = self.child.wait();
     }

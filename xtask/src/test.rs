@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::stack::Stack;
+use crate::stack::{Stack, StackFiles};
 use crate::{cmd, package, setup, web};
 
 pub fn run(root: &Path) -> anyhow::Result<()> {
@@ -22,12 +22,15 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     let bootstrap = crate::target_dir(root)?.join("release").join("bootstrap");
     package::lint_template(root, &tools)?;
     package::lambda(root, &package::Arch::ALL)?;
+    // The local stack deploys the packaged zip for this machine: what is checked is what runs.
+    let lambda_zip = package::host_zip(root)?;
     cmd::run(
         "running every test",
         Command::new("cargo")
             .args(["test", "--workspace", "--locked"])
             .env("WHOAMI_LAMBDA_BIN", &bootstrap)
-            .env("WHOAMI_MOTO_SERVER", &tools.moto_server)
+            .env("WHOAMI_LAMBDA_ZIP", &lambda_zip)
+            .env("WHOAMI_MINISTACK", tools.local_aws_program("ministack"))
             .current_dir(root),
     )?;
     if let Some(shipped) = package::host_binary(root)? {
@@ -42,7 +45,7 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     cargo(root, "running each benchmark once as a test", &["test", "--locked", "-p", "whoami-lambda", "--benches"])?;
     wasm_tests(root, &tools)?;
     let dist = web::build(root, &tools)?;
-    browser_tests(root, &tools, &dist)?;
+    browser_tests(root, &tools, &dist, &lambda_zip)?;
     eprintln!("xtask: all checks passed");
     Ok(())
 }
@@ -65,8 +68,8 @@ fn wasm_tests(root: &Path, tools: &setup::Tools) -> anyhow::Result<()> {
 }
 
 /// The page's flows in headless Chromium through a real local stack (e2e/), then the fault
-/// test that kills moto, then a second start of the stack to show it comes back.
-fn browser_tests(root: &Path, tools: &setup::Tools, dist: &Path) -> anyhow::Result<()> {
+/// test that kills the emulator, then a second start of the stack to show it comes back.
+fn browser_tests(root: &Path, tools: &setup::Tools, dist: &Path, lambda_zip: &Path) -> anyhow::Result<()> {
     let e2e = root.join("e2e");
     if !e2e.join("node_modules").join("playwright-core").exists() {
         cmd::run(
@@ -78,23 +81,24 @@ fn browser_tests(root: &Path, tools: &setup::Tools, dist: &Path) -> anyhow::Resu
     let binary = crate::target_dir(root)?.join("debug").join("whoami-local");
     let state = root.join(".local").join("e2e");
     let artifacts = root.join(".local").join("e2e").join("screenshots");
-    let stack = Stack::start(&binary, &tools.moto_server, dist, &state, "info")?;
+    let files = StackFiles { binary: &binary, lambda_zip, dist, state_dir: &state };
+    let stack = Stack::start(&files, tools, "info")?;
     let npm = |what: &str, script: &str| {
         cmd::run(
             what,
             Command::new("npm")
                 .args(["run", "--silent", script])
                 .env("WHOAMI_E2E_URL", stack.url())
-                .env("WHOAMI_E2E_MOTO_PID", stack.moto_pid().to_string())
+                .env("WHOAMI_E2E_EMULATOR_PID", stack.emulator_pid().to_string())
                 .env("WHOAMI_E2E_ARTIFACTS", &artifacts)
                 .current_dir(&e2e),
         )
     };
     npm(&format!("running the browser tests against {}", stack.url()), "test")?;
-    npm("killing moto under a signed-in page", "test:faults")?;
+    npm("killing the emulator under a signed-in page", "test:faults")?;
     drop(stack);
-    let again = Stack::start(&binary, &tools.moto_server, dist, &state, "info")?;
-    eprintln!("xtask: the stack starts again after moto was killed ({})", again.url());
+    let again = Stack::start(&files, tools, "info")?;
+    eprintln!("xtask: the stack starts again after the emulator was killed ({})", again.url());
     eprintln!("xtask: screenshots of each step are in {}", artifacts.display());
     Ok(())
 }

@@ -1,84 +1,72 @@
-//! The integration tests' harness: a moto server on a free loopback port (stopped on drop), a
-//! user pool in it, a config file pointing at both, and the real `whoami-admin` binary.
+//! The integration tests' harness: the local AWS emulator on a free loopback port (stopped on
+//! drop), a user pool in it, a config file pointing at both, and the real `whoami-admin` binary.
 
 #![allow(dead_code)] // Each test file uses a different part of the harness.
 
 use std::io::Write;
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, ExplicitAuthFlowsType, UsernameAttributeType};
 use aws_sdk_cognitoidentityprovider::{Client, Config};
+use whoami_local::ministack::Ministack;
 
-/// Where moto_server is: `WHOAMI_MOTO_SERVER` (set by `cargo xtask test`), else the venv that
-/// `cargo xtask setup` makes.
-fn moto_server_path() -> PathBuf {
-    std::env::var_os("WHOAMI_MOTO_SERVER")
-        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../.local/venv/bin/moto_server"), PathBuf::from)
+/// Where ministack is: `WHOAMI_MINISTACK` (set by `cargo xtask test`), else where `cargo xtask
+/// setup` installs it.
+fn ministack_program() -> PathBuf {
+    std::env::var_os("WHOAMI_MINISTACK").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(whoami_local::ministack::INSTALLED_AT),
+        PathBuf::from,
+    )
 }
 
-/// A moto server for one test, on its own port, killed when dropped.
-pub struct Moto {
-    child: Child,
+/// The local AWS for one test (the project's one emulator harness, `whoami_local::ministack`),
+/// on its own loopback port, with its files in a temporary directory; stopped when dropped.
+pub struct Emulator {
+    ministack: Option<Ministack>,
+    /// The runtime the emulator's process was started on, which reaps it when it stops.
+    runtime: tokio::runtime::Runtime,
+    _dir: tempfile::TempDir,
     pub url: String,
 }
 
-impl Moto {
+impl Emulator {
     pub fn start() -> Self {
-        let path = moto_server_path();
-        assert!(
-            path.exists(),
-            "moto_server is not at {}: run `cargo xtask setup` to install it, or set WHOAMI_MOTO_SERVER",
-            path.display()
-        );
-        // The port is free when asked for but another process may take it before moto binds
-        // it, so a server that exits early is tried again on a new port.
-        for _ in 0..3 {
-            let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-            let mut child = Command::new(&path)
-                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-                .env("MOTO_ALLOW_NONEXISTENT_REGION", "false")
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap_or_else(|e| panic!("cannot start {}: {e}", path.display()));
-            let deadline = Instant::now() + Duration::from_secs(30);
-            while Instant::now() < deadline {
-                if child.try_wait().unwrap().is_some() {
-                    break;
-                }
-                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                    return Self { child, url: format!("http://127.0.0.1:{port}") };
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        panic!("moto_server ({}) did not start listening on 127.0.0.1", path.display());
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let ministack = runtime
+            .block_on(Ministack::start(&ministack_program(), dir.path()))
+            .unwrap_or_else(|e| panic!("the emulator starts: {e}"));
+        let url = ministack.endpoint.clone();
+        Self { ministack: Some(ministack), runtime, _dir: dir, url }
     }
 
-    /// An SDK client for setting the scene, with dummy credentials (moto accepts any).
+    /// An SDK client for setting the scene, signing with the emulator's root keys.
     pub fn client(&self) -> Client {
         let config = Config::builder()
             .behavior_version(BehaviorVersion::latest())
-            .region(Region::new("us-east-1"))
+            .region(Region::new(whoami_local::ministack::REGION))
             .endpoint_url(&self.url)
-            .credentials_provider(Credentials::new("test", "test", None, None, "tests"))
+            .credentials_provider(Credentials::new(
+                whoami_local::ministack::ACCESS_KEY,
+                whoami_local::ministack::SECRET_KEY,
+                None,
+                None,
+                "tests",
+            ))
             .build();
         Client::from_conf(config)
     }
 }
 
-impl Drop for Moto {
+impl Drop for Emulator {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if let Some(ministack) = self.ministack.take() {
+            self.runtime.block_on(ministack.stop());
+        }
     }
 }
 
@@ -96,9 +84,9 @@ pub struct PoolOptions {
     pub client_secret: bool,
 }
 
-/// A user pool and app client in moto, with a config file in a temporary directory.
+/// A user pool and app client in the emulator, with a config file in a temporary directory.
 pub struct Scene {
-    pub moto: Moto,
+    pub emulator: Emulator,
     pub pool_id: String,
     pub client_id: String,
     pub client_secret: Option<String>,
@@ -113,8 +101,8 @@ impl Scene {
 
     /// A scene whose config's `api_url` is `api_url`.
     pub fn with_api(options: PoolOptions, api_url: &str) -> Self {
-        let moto = Moto::start();
-        let client = moto.client();
+        let emulator = Emulator::start();
+        let client = emulator.client();
         let (pool_id, client_id, client_secret) = block_on(async {
             let mut pool = client.create_user_pool().pool_name("whoami");
             if options.email_as_username {
@@ -141,10 +129,10 @@ impl Scene {
         let text = format!(
             "region = \"us-east-1\"\nuser_pool_id = \"{pool_id}\"\napp_client_id = \"{client_id}\"\n\
              api_url = \"{api_url}\"\ncognito_endpoint = \"{}\"\n{secret_line}",
-            moto.url
+            emulator.url
         );
         std::fs::write(&config, text).unwrap();
-        Self { moto, pool_id, client_id, client_secret, dir, config }
+        Self { emulator, pool_id, client_id, client_secret, dir, config }
     }
 
     /// Runs `whoami-admin --config <this scene's file> args…` with `stdin` as standard input.
@@ -156,7 +144,7 @@ impl Scene {
 
     /// Creates users directly through the SDK, faster than one process each.
     pub fn add_users(&self, emails: impl IntoIterator<Item = String>) {
-        let client = self.moto.client();
+        let client = self.emulator.client();
         block_on(async {
             for email in emails {
                 client

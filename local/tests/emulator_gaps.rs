@@ -1,0 +1,268 @@
+//! Where the local AWS (ministack, at the version `local/requirements.txt` pins) accepts what
+//! AWS refuses, or lacks what AWS does: each test shows one gap that ARCHITECTURE.md lists
+//! ("The local AWS"), asserting the emulator's behaviour, not AWS's. Product code is never
+//! shaped around these; tests that would pass only because of one say so.
+//!
+//! When a test here fails after the emulator is upgraded, the gap is closed: delete the test,
+//! its line in ARCHITECTURE.md, and any workaround it names.
+
+use std::path::{Path, PathBuf};
+
+use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata as _;
+use aws_sdk_cognitoidentityprovider::types::{
+    AttributeType, AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType, MessageActionType,
+    SoftwareTokenMfaConfigType, UserPoolMfaType, UsernameAttributeType, VerifiedAttributeType,
+};
+use aws_sdk_cognitoidentityprovider::{Client, Config};
+use whoami_local::ministack::{self, Ministack};
+
+fn ministack_program() -> PathBuf {
+    std::env::var_os("WHOAMI_MINISTACK")
+        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(ministack::INSTALLED_AT), PathBuf::from)
+}
+
+const PASSWORD: &str = "Correct-Horse-9-Battery";
+
+/// A running emulator with one user pool (email as username, email verified automatically),
+/// an app client, and a confirmed user.
+struct Scene {
+    emulator: Ministack,
+    _dir: tempfile::TempDir,
+    pool_id: String,
+    client_id: String,
+    email: String,
+}
+
+/// What the pool and its client are made with, beyond the defaults.
+#[derive(Default)]
+struct PoolSettings {
+    mfa_on: bool,
+    flows: Vec<ExplicitAuthFlowsType>,
+}
+
+async fn scene(settings: PoolSettings) -> Scene {
+    let dir = tempfile::tempdir().unwrap();
+    let emulator = Ministack::start(&ministack_program(), dir.path()).await.unwrap_or_else(|e| panic!("{e}"));
+    let cognito = client(&emulator.endpoint, ministack::SECRET_KEY);
+    let mut create = cognito
+        .create_user_pool()
+        .pool_name("gaps")
+        .username_attributes(UsernameAttributeType::Email)
+        .auto_verified_attributes(VerifiedAttributeType::Email)
+        .user_attribute_update_settings(
+            aws_sdk_cognitoidentityprovider::types::UserAttributeUpdateSettingsType::builder()
+                .attributes_require_verification_before_update(VerifiedAttributeType::Email)
+                .build(),
+        );
+    if settings.mfa_on {
+        create = create.mfa_configuration(UserPoolMfaType::On);
+    }
+    let pool_id = create.send().await.unwrap().user_pool().unwrap().id().unwrap().to_owned();
+    if settings.mfa_on {
+        cognito
+            .set_user_pool_mfa_config()
+            .user_pool_id(&pool_id)
+            .mfa_configuration(UserPoolMfaType::On)
+            .software_token_mfa_configuration(SoftwareTokenMfaConfigType::builder().enabled(true).build())
+            .send()
+            .await
+            .unwrap();
+    }
+    let mut flows = settings.flows;
+    if flows.is_empty() {
+        flows = vec![ExplicitAuthFlowsType::AllowUserPasswordAuth, ExplicitAuthFlowsType::AllowRefreshTokenAuth];
+    }
+    let client_id = cognito
+        .create_user_pool_client()
+        .user_pool_id(&pool_id)
+        .client_name("page")
+        .set_explicit_auth_flows(Some(flows))
+        .read_attributes("email")
+        .read_attributes("email_verified")
+        // As template.yaml's page client: its users may change their name, not their email.
+        .write_attributes("name")
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client()
+        .unwrap()
+        .client_id()
+        .unwrap()
+        .to_owned();
+    let email = "gap@example.com".to_owned();
+    cognito
+        .admin_create_user()
+        .user_pool_id(&pool_id)
+        .username(&email)
+        .user_attributes(AttributeType::builder().name("email").value(&email).build().unwrap())
+        .user_attributes(AttributeType::builder().name("email_verified").value("true").build().unwrap())
+        .temporary_password("Temporary-Pass-1")
+        .message_action(MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    Scene { emulator, _dir: dir, pool_id, client_id, email }
+}
+
+/// A Cognito client for the emulator signing with its root key and `secret`.
+fn client(endpoint: &str, secret: &str) -> Client {
+    let config = Config::builder()
+        .behavior_version(aws_sdk_cognitoidentityprovider::config::BehaviorVersion::latest())
+        .region(aws_sdk_cognitoidentityprovider::config::Region::new(ministack::REGION))
+        .endpoint_url(endpoint)
+        .credentials_provider(aws_sdk_cognitoidentityprovider::config::Credentials::new(
+            ministack::ACCESS_KEY,
+            secret,
+            None,
+            None,
+            "gaps",
+        ))
+        .build();
+    Client::from_conf(config)
+}
+
+impl Scene {
+    fn cognito(&self) -> Client {
+        client(&self.emulator.endpoint, ministack::SECRET_KEY)
+    }
+
+    async fn set_permanent_password(&self) {
+        self.cognito()
+            .admin_set_user_password()
+            .user_pool_id(&self.pool_id)
+            .username(&self.email)
+            .password(PASSWORD)
+            .permanent(true)
+            .send()
+            .await
+            .unwrap();
+    }
+
+    async fn sign_in(
+        &self,
+        password: &str,
+    ) -> aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthOutput {
+        self.cognito()
+            .initiate_auth()
+            .client_id(&self.client_id)
+            .auth_flow(AuthFlowType::UserPasswordAuth)
+            .auth_parameters("USERNAME", &self.email)
+            .auth_parameters("PASSWORD", password)
+            .send()
+            .await
+            .expect("signs in")
+    }
+}
+
+/// AWS: the challenge's Session ties the answer to the sign-in that proved the password; a made
+/// up Session is refused. ministack answers NEW_PASSWORD_REQUIRED for any Session, so a test
+/// of the new-password form proves the page sends the new password, not that it sends the
+/// Session it was given (the browser test checks that separately, from the request).
+#[tokio::test]
+async fn new_password_required_ignores_the_session() {
+    let pool = scene(PoolSettings::default()).await;
+    let challenge = pool.sign_in("Temporary-Pass-1").await;
+    assert_eq!(challenge.challenge_name(), Some(&ChallengeNameType::NewPasswordRequired));
+    let answered = pool
+        .cognito()
+        .respond_to_auth_challenge()
+        .client_id(&pool.client_id)
+        .challenge_name(ChallengeNameType::NewPasswordRequired)
+        .session("not-the-session-cognito-gave")
+        .challenge_responses("USERNAME", &pool.email)
+        .challenge_responses("NEW_PASSWORD", PASSWORD)
+        .send()
+        .await
+        .expect("the emulator takes any Session");
+    assert!(answered.authentication_result().is_some());
+    pool.emulator.stop().await;
+}
+
+/// AWS: the new password must meet the pool's policy (InvalidPasswordException). ministack
+/// accepts a weak one on NEW_PASSWORD_REQUIRED, so the page's own policy check is what a
+/// local test of a weak password sees.
+#[tokio::test]
+async fn new_password_required_accepts_a_weak_password() {
+    let pool = scene(PoolSettings::default()).await;
+    let challenge = pool.sign_in("Temporary-Pass-1").await;
+    let answered = pool
+        .cognito()
+        .respond_to_auth_challenge()
+        .client_id(&pool.client_id)
+        .challenge_name(ChallengeNameType::NewPasswordRequired)
+        .session(challenge.session().unwrap())
+        .challenge_responses("USERNAME", &pool.email)
+        .challenge_responses("NEW_PASSWORD", "weak")
+        .send()
+        .await
+        .expect("the emulator takes a weak password");
+    assert!(answered.authentication_result().is_some());
+    pool.emulator.stop().await;
+}
+
+/// AWS: a client whose WriteAttributes leave out `email` cannot change it, and with
+/// AttributesRequireVerificationBeforeUpdate the old address stays until the new one is
+/// verified. ministack lets the user's own access token set a new email, verified at once. The
+/// template's settings are checked statically instead (deploy/sam_transform.py).
+#[tokio::test]
+async fn a_client_without_email_in_write_attributes_can_change_the_email() {
+    let pool = scene(PoolSettings::default()).await;
+    pool.set_permanent_password().await;
+    let signed_in = pool.sign_in(PASSWORD).await;
+    let access_token = signed_in.authentication_result().unwrap().access_token().unwrap();
+    pool.cognito()
+        .update_user_attributes()
+        .access_token(access_token)
+        .user_attributes(AttributeType::builder().name("email").value("someone-else@example.com").build().unwrap())
+        .send()
+        .await
+        .expect("the emulator lets the page's client write email");
+    let user = pool.cognito().get_user().access_token(access_token).send().await.unwrap();
+    let attribute = |name: &str| user.user_attributes().iter().find(|a| a.name() == name).and_then(|a| a.value());
+    assert_eq!(attribute("email"), Some("someone-else@example.com"));
+    pool.emulator.stop().await;
+}
+
+/// AWS: a SigV4 signature made with the wrong secret key is refused. ministack checks the
+/// access key only, so local admin calls prove nothing about the credentials used.
+#[tokio::test]
+async fn signatures_are_not_checked_against_the_secret_key() {
+    let pool = scene(PoolSettings::default()).await;
+    let wrong_secret = client(&pool.emulator.endpoint, "not-the-secret");
+    wrong_secret.list_users().user_pool_id(&pool.pool_id).send().await.expect("a wrong secret key is accepted");
+    pool.emulator.stop().await;
+}
+
+/// AWS: with MFA required and no factor set up, sign-in answers MFA_SETUP. ministack issues
+/// tokens instead, so the MFA set-up inside a sign-in cannot be run locally.
+#[tokio::test]
+async fn mfa_on_never_asks_to_set_up_a_factor() {
+    let pool = scene(PoolSettings { mfa_on: true, ..PoolSettings::default() }).await;
+    pool.set_permanent_password().await;
+    let signed_in = pool.sign_in(PASSWORD).await;
+    assert_eq!(signed_in.challenge_name(), None, "{signed_in:?}");
+    assert!(signed_in.authentication_result().is_some());
+    pool.emulator.stop().await;
+}
+
+/// AWS: a client that allows ALLOW_USER_AUTH may sign in with the USER_AUTH flow (choice-based
+/// sign-in). ministack refuses it.
+#[tokio::test]
+async fn the_user_auth_flow_is_refused() {
+    let pool =
+        scene(PoolSettings { flows: vec![ExplicitAuthFlowsType::AllowUserAuth], ..PoolSettings::default() }).await;
+    pool.set_permanent_password().await;
+    let refused = pool
+        .cognito()
+        .initiate_auth()
+        .client_id(&pool.client_id)
+        .auth_flow(AuthFlowType::UserAuth)
+        .auth_parameters("USERNAME", &pool.email)
+        .auth_parameters("PREFERRED_CHALLENGE", "PASSWORD")
+        .auth_parameters("PASSWORD", PASSWORD)
+        .send()
+        .await
+        .expect_err("the emulator refuses USER_AUTH");
+    assert!(refused.code().is_some(), "{refused:?}");
+    pool.emulator.stop().await;
+}
