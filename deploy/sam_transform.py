@@ -27,7 +27,7 @@ class NoManagedPolicies:
 def main(template_path, out_path):
     with open(template_path) as f:
         template = yaml_parse(f.read())
-    # `sam build` replaces a function's source directory with its uploaded zip.
+    # `sam deploy` replaces the zip's path (deploy/out/bootstrap.zip) with its uploaded copy.
     for resource in template["Resources"].values():
         if resource["Type"] == "AWS::Serverless::Function":
             resource["Properties"]["CodeUri"] = "s3://sam-build/bootstrap.zip"

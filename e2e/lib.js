@@ -91,8 +91,12 @@ export async function signOutEverywhere(config, email) {
 
 let counter = 0;
 
-/** A new user. With `temporary` only, signing in meets NEW_PASSWORD_REQUIRED. */
-export async function createUser(config, { password, temporary = 'Temp-Pass-1' } = {}) {
+/**
+ * A new user. With `temporary` only, signing in meets NEW_PASSWORD_REQUIRED. Passwords meet
+ * template.yaml's policy (12 characters, upper and lower case, a digit), which the emulated
+ * pool enforces.
+ */
+export async function createUser(config, { password, temporary = 'Temp-Pass-1234' } = {}) {
   counter += 1;
   const email = `e2e-${process.pid}-${Date.now()}-${counter}@example.com`;
   await cognito(config, 'AdminCreateUser', {

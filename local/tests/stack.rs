@@ -455,18 +455,16 @@ async fn stopping_leaves_no_emulator_or_lambda_behind() {
     assert_eq!(processes_naming(&state), Vec::<u32>::new(), "processes left running from {}", state.display());
 }
 
-/// The binary, stopped with SIGTERM as `kill` or a process manager would, stops its emulator
-/// too.
-#[tokio::test]
-async fn the_binary_stops_the_emulator_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("dist")).unwrap();
-    std::fs::write(dir.path().join("dist").join("index.html"), "page").unwrap();
+/// `whoami-local --json` started as `cargo xtask dev` starts it, with its standard error piped;
+/// returns it with its ready line, once it is ready.
+async fn spawn_binary(dir: &Path) -> (tokio::process::Child, Value) {
+    std::fs::create_dir(dir.join("dist")).unwrap();
+    std::fs::write(dir.join("dist").join("index.html"), "page").unwrap();
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_whoami-local"))
         .args(["--port", "0", "--json", "--dist"])
-        .arg(dir.path().join("dist"))
+        .arg(dir.join("dist"))
         .arg("--state-dir")
-        .arg(dir.path().join("state"))
+        .arg(dir.join("state"))
         .arg("--ministack")
         .arg(ministack_program())
         .arg("--lambda-zip")
@@ -476,6 +474,7 @@ async fn the_binary_stops_the_emulator_on_sigterm() {
         .arg("--admin")
         .arg(admin_binary())
         .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
         .unwrap();
@@ -483,6 +482,54 @@ async fn the_binary_stops_the_emulator_on_sigterm() {
     let stdout = child.stdout.take().unwrap();
     tokio::io::AsyncBufReadExt::read_line(&mut tokio::io::BufReader::new(stdout), &mut ready).await.unwrap();
     let ready: Value = serde_json::from_str(&ready).unwrap_or_else(|e| panic!("the ready line {ready:?}: {e}"));
+    (child, ready)
+}
+
+/// What a person at the page needs from their mailbox (here, a password reset code) is on the
+/// terminal as soon as the emulated Cognito sends it.
+#[tokio::test]
+async fn the_terminal_shows_each_email_cognito_sends() {
+    use tokio::io::AsyncBufReadExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, ready) = spawn_binary(dir.path()).await;
+    let mut stderr = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let endpoint = ready["endpoint"].as_str().unwrap();
+    let email = ready["demo_email"].as_str().unwrap();
+    // ForgotPassword as the page will send it: unsigned, through the page's client.
+    let forgot = reqwest::Client::new()
+        .post(endpoint)
+        .header("content-type", "application/x-amz-json-1.1")
+        .header("x-amz-target", "AWSCognitoIdentityProviderService.ForgotPassword")
+        .body(serde_json::json!({"ClientId": ready["config"]["app_client_id"], "Username": email}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forgot.status(), 200, "{}", forgot.text().await.unwrap());
+    let shown = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        let mut seen = Vec::new();
+        while let Some(line) = stderr.next_line().await.unwrap() {
+            seen.push(line);
+            // The email's header line, then its body with the code on the next lines.
+            if seen.iter().any(|l| l.contains(&format!("email to {email}"))) && seen.last().unwrap().contains("654321") {
+                return seen;
+            }
+        }
+        panic!("whoami-local's standard error ended: {seen:#?}");
+    })
+    .await
+    .expect("the reset code is shown within 10 s");
+    assert!(shown.iter().any(|l| l.contains("email to demo@example.com")), "{shown:#?}");
+    let pid = child.id().unwrap().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    child.wait().await.unwrap();
+}
+
+/// The binary, stopped with SIGTERM as `kill` or a process manager would, stops its emulator
+/// too.
+#[tokio::test]
+async fn the_binary_stops_the_emulator_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, ready) = spawn_binary(dir.path()).await;
     let emulator_pid = u32::try_from(ready["emulator_pid"].as_u64().unwrap()).unwrap();
     let endpoint = ready["endpoint"].as_str().unwrap().to_owned();
     let pid = child.id().unwrap().to_string();

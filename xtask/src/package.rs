@@ -175,9 +175,26 @@ fn read_zip(zip_path: &Path) -> anyhow::Result<Vec<u8>> {
     Ok(binary)
 }
 
-/// `cargo xtask package`: the Lambda's zips, then the page.
+/// Where `cargo xtask package` puts the zip template.yaml deploys (its `CodeUri`), relative
+/// to the workspace root.
+pub const DEPLOYED_ZIP: &str = "deploy/out/bootstrap.zip";
+
+/// `cargo xtask package`: the Lambda's zips, the first architecture's copied to where
+/// template.yaml's `CodeUri` names it, then the page.
 pub fn run(root: &Path, arches: &[Arch]) -> anyhow::Result<()> {
-    lambda(root, arches)?;
+    let zips = lambda(root, arches)?;
+    if let (Some(&arch), Some(zip)) = (arches.first(), zips.first()) {
+        let deployed = root.join(DEPLOYED_ZIP);
+        if let Some(dir) = deployed.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::copy(zip, &deployed).with_context(|| format!("cannot copy {} to {DEPLOYED_ZIP}", zip.display()))?;
+        eprintln!(
+            "xtask: {DEPLOYED_ZIP} is the {} build, which `sam deploy` uploads: deploy with Architecture={}",
+            arch.lambda_name(),
+            arch.lambda_name()
+        );
+    }
     let tools = setup::run()?;
     let dist = crate::web::build(root, &tools)?;
     eprintln!("xtask: the page is in {}; upload it with config.json as deploy/README.md says", dist.display());
@@ -336,6 +353,14 @@ fn install_cross_toolchain(root: &Path, arches: &[Arch]) -> anyhow::Result<PathB
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_template_deploys_the_zip_package_writes() {
+        let template = include_str!("../../template.yaml");
+        let code_uris: Vec<&str> = template.lines().filter_map(|l| l.trim().strip_prefix("CodeUri: ")).collect();
+        assert_eq!(code_uris, [DEPLOYED_ZIP], "template.yaml's one CodeUri must be what `cargo xtask package` writes");
+        assert!(!template.contains("BuildMethod"), "sam build must not build a zip of its own");
+    }
 
     #[test]
     fn reads_glibc_symbol_versions() {
