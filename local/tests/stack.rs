@@ -510,7 +510,8 @@ async fn the_terminal_shows_each_email_cognito_sends() {
         while let Some(line) = stderr.next_line().await.unwrap() {
             seen.push(line);
             // The email's header line, then its body with the code on the next lines.
-            if seen.iter().any(|l| l.contains(&format!("email to {email}"))) && seen.last().unwrap().contains("654321") {
+            if seen.iter().any(|l| l.contains(&format!("email to {email}"))) && seen.last().unwrap().contains("654321")
+            {
                 return seen;
             }
         }
