@@ -4,7 +4,8 @@
 //! - 0: the raw `Authorization` header value. The handler must answer 401 (or 200 only for
 //!   a token our key really signed, which the fuzzer cannot forge).
 //! - 1: a payload, signed correctly with the pool's key. A 200 must mean the payload really
-//!   is an unexpired ID token for our pool and client, and the answer carries its email.
+//!   is an unexpired ID token for our pool and client with a verified email, and the answer
+//!   carries that email.
 //! - 2: a JOSE header, over valid claims, signed with the pool's key. A 200 must mean the
 //!   header said RS256 with our kid.
 //!
@@ -88,6 +89,7 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(claims["iss"], config.user_pool_id.issuer());
             assert!(claims["exp"].as_u64().is_some_and(|exp| exp > testkit::now()));
             assert_eq!(claims["email"], email.as_str());
+            assert_eq!(claims["email_verified"], true);
         }
         _ => {
             let Ok(header) = std::str::from_utf8(rest) else { return };

@@ -43,11 +43,16 @@ pub struct ClaimsToCheck<'a> {
     pub token_use: Option<&'a str>,
     pub aud: Option<&'a str>,
     pub email: Option<&'a str>,
+    /// Whether Cognito says it verified `email`: only an explicit yes counts (a JSON `true` in
+    /// the token, the string `"true"` in an authorizer's claims).
+    pub email_verified: bool,
 }
 
 impl ClaimsToCheck<'_> {
-    /// Accepts an ID token issued to `client`, carrying an email. Access tokens have no
-    /// `aud`, so `token_use` is checked first to give them the more useful message.
+    /// Accepts an ID token issued to `client`, carrying an email Cognito has verified. Access
+    /// tokens have no `aud`, so `token_use` is checked first to give them the more useful
+    /// message. An unverified email is refused: a user may have set it to any address (a
+    /// client allowed to write `email`, a pool that does not wait for verification).
     pub fn check(self, client: &AppClientId, source: Source) -> Result<Identity, Rejection> {
         match self.token_use {
             Some("id") => {}
@@ -60,6 +65,9 @@ impl ClaimsToCheck<'_> {
             None => return Err(Rejection::MissingClaim("aud".to_owned())),
         }
         let email = self.email.and_then(|e| e.parse::<Email>().ok()).ok_or(Rejection::MissingEmail)?;
+        if !self.email_verified {
+            return Err(Rejection::EmailNotVerified);
+        }
         Ok(Identity { email, source })
     }
 }
@@ -96,13 +104,23 @@ impl<'a> UpstreamClaims<'a> {
         match self {
             Self::Rest(claims) => {
                 let get = |name: &str| claims.get(name).and_then(Value::as_str);
-                ClaimsToCheck { token_use: get("token_use"), aud: get("aud"), email: get("email") }
-                    .check(client, Source::RestAuthorizer)
+                ClaimsToCheck {
+                    token_use: get("token_use"),
+                    aud: get("aud"),
+                    email: get("email"),
+                    email_verified: get("email_verified") == Some("true"),
+                }
+                .check(client, Source::RestAuthorizer)
             }
             Self::HttpJwt(claims) => {
                 let get = |name: &str| claims.get(name).map(String::as_str);
-                ClaimsToCheck { token_use: get("token_use"), aud: get("aud"), email: get("email") }
-                    .check(client, Source::HttpJwtAuthorizer)
+                ClaimsToCheck {
+                    token_use: get("token_use"),
+                    aud: get("aud"),
+                    email: get("email"),
+                    email_verified: get("email_verified") == Some("true"),
+                }
+                .check(client, Source::HttpJwtAuthorizer)
             }
         }
     }

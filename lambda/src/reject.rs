@@ -35,6 +35,11 @@ pub enum Rejection {
     WrongTokenUse(String),
     #[error("the token carries no usable email; give the app client read access to the email attribute")]
     MissingEmail,
+    #[error(
+        "the account's email address is not verified; verify it (or give the app client read access to \
+         email_verified), then sign in again"
+    )]
+    EmailNotVerified,
     #[error("the user pool's signing keys cannot be fetched right now; try again shortly")]
     KeysUnavailable,
 }
@@ -55,13 +60,16 @@ impl Rejection {
             Rejection::WrongAudience => "wrong_audience",
             Rejection::WrongTokenUse(_) => "wrong_token_use",
             Rejection::MissingEmail => "missing_email",
+            Rejection::EmailNotVerified => "email_not_verified",
             Rejection::KeysUnavailable => "keys_unavailable",
         }
     }
 
-    /// 401 for anything wrong with the token; 503 when the keys to check it are out of reach.
+    /// 401 for anything wrong with the token; 403 for a good token whose email cannot be
+    /// vouched for; 503 when the keys to check it are out of reach.
     pub fn status(&self) -> u16 {
         match self {
+            Rejection::EmailNotVerified => 403,
             Rejection::KeysUnavailable => 503,
             _ => 401,
         }

@@ -64,8 +64,14 @@ impl Verifier {
             }
             Some(_) => return Err(WRONG_TYPE),
         };
-        ClaimsToCheck { token_use: string_claim(&claims, "token_use")?, aud, email: string_claim(&claims, "email")? }
-            .check(&self.client, Source::SelfVerified)
+        ClaimsToCheck {
+            token_use: string_claim(&claims, "token_use")?,
+            aud,
+            email: string_claim(&claims, "email")?,
+            // Cognito writes a JSON boolean; anything else is not a yes.
+            email_verified: claims.get("email_verified") == Some(&Value::Bool(true)),
+        }
+        .check(&self.client, Source::SelfVerified)
     }
 
     /// Checks what API Gateway's Cognito authorizer checks (the signature with a key the

@@ -54,6 +54,30 @@ async fn authorizer_claims_are_checked_for_client_and_token_use() {
     );
 }
 
+/// A user may have set the email themselves (a client allowed to write it, a pool that does not
+/// wait for verification): the API vouches only for one Cognito verified.
+#[tokio::test]
+async fn an_unverified_email_is_refused_with_403() {
+    for (name, edit) in
+        [("false", Some("false")), ("True, not the string Cognito writes", Some("True")), ("missing", None)]
+    {
+        let mut event_json: serde_json::Value = serde_json::from_str(REST_V1_AUTHORIZER).unwrap();
+        let claims = event_json["requestContext"]["authorizer"]["claims"].as_object_mut().unwrap();
+        match edit {
+            Some(value) => drop(claims.insert("email_verified".into(), value.into())),
+            None => drop(claims.remove("email_verified")),
+        }
+        let response = app().handle(&event(&event_json.to_string())).await;
+        assert_eq!(response.status(), 403, "email_verified {name}");
+        assert_eq!(result(&response), Err("email_not_verified".into()), "email_verified {name}");
+        assert_eq!(header(&response, "www-authenticate"), None, "the token itself is fine");
+    }
+    let mut event_json: serde_json::Value = serde_json::from_str(HTTP_V2_JWT_AUTHORIZER).unwrap();
+    event_json["requestContext"]["authorizer"]["jwt"]["claims"]["email_verified"] = "false".into();
+    let response = app().handle(&event(&event_json.to_string())).await;
+    assert_eq!((response.status().as_u16(), result(&response)), (403, Err("email_not_verified".into())));
+}
+
 #[tokio::test]
 async fn http_api_claims_are_checked_too() {
     let mut event_json: serde_json::Value = serde_json::from_str(HTTP_V2_JWT_AUTHORIZER).unwrap();
