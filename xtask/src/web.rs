@@ -5,12 +5,96 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::Context;
+use sha2::{Digest as _, Sha256};
 
 use crate::cmd;
 use crate::setup::{Tools, WasmToolchain};
 
-/// Builds the page into `dist/` and prints each file's size, raw and gzipped.
+/// Builds the page into `dist/` and prints each file's size, raw and gzipped. A `dist/` built
+/// from the same sources by the same toolchain, and not changed since, is kept as it is:
+/// `cargo xtask dev` then starts without the 10 s that Trunk, wasm-bindgen, wasm-opt and
+/// esbuild take even when nothing changed.
 pub fn build(root: &Path, tools: &Tools) -> anyhow::Result<PathBuf> {
+    let dist = root.join("dist");
+    let stamp_path = crate::target_dir(root)?.join("wasm-page").join("dist.stamp");
+    let sources = sources_fingerprint(root, tools)?;
+    let current =
+        |sources: &str| -> anyhow::Result<String> { Ok(format!("{sources}\n{}\n", files_fingerprint(&dist)?)) };
+    if dist.join("index.html").exists() && std::fs::read_to_string(&stamp_path).ok() == Some(current(&sources)?) {
+        eprintln!("xtask: the web page in {} is up to date", dist.display());
+        report_sizes(&dist)?;
+        return Ok(dist);
+    }
+    trunk_build(root, tools, &dist)?;
+    report_sizes(&dist)?;
+    if let Some(dir) = stamp_path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(&stamp_path, current(&sources)?)?;
+    Ok(dist)
+}
+
+/// What the page is built from, besides the toolchain: a change to any file here rebuilds it.
+const PAGE_SOURCES: [&str; 8] = [
+    "frontend",
+    "shared",
+    "index.html",
+    "Trunk.toml",
+    "Cargo.toml",
+    "Cargo.lock",
+    "xtask/src/web.rs",
+    "xtask/src/setup.rs",
+];
+
+/// A SHA-256 over the page's sources (every file's path and contents) and the toolchain that
+/// builds it.
+fn sources_fingerprint(root: &Path, tools: &Tools) -> anyhow::Result<String> {
+    let mut files = Vec::new();
+    for source in PAGE_SOURCES {
+        collect_files(&root.join(source), &mut files)?;
+    }
+    files.sort();
+    let mut hasher = Sha256::new();
+    let rustc = cmd::output(Command::new("rustc").arg("-vV")).unwrap_or_default();
+    hasher.update(format!("{:?}\n{rustc}\n", tools.wasm));
+    for file in files {
+        hasher.update(file.strip_prefix(root).unwrap_or(&file).to_string_lossy().as_bytes());
+        hasher.update(std::fs::read(&file)?);
+    }
+    Ok(format!("{:x}", hasher.finalize()))
+}
+
+/// A SHA-256 over the built files in `dist`, so that a changed or missing file rebuilds.
+fn files_fingerprint(dist: &Path) -> anyhow::Result<String> {
+    let mut files = Vec::new();
+    collect_files(dist, &mut files)?;
+    files.sort();
+    let mut hasher = Sha256::new();
+    for file in files {
+        hasher.update(file.strip_prefix(dist).unwrap_or(&file).to_string_lossy().as_bytes());
+        hasher.update(std::fs::read(&file)?);
+    }
+    Ok(format!("{:x}", hasher.finalize()))
+}
+
+/// Every file below `path` (or `path` itself), skipping build output and npm's packages.
+fn collect_files(path: &Path, files: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    if path.is_file() {
+        files.push(path.to_owned());
+    } else if path.is_dir() {
+        for entry in std::fs::read_dir(path)? {
+            let entry = entry?.path();
+            let skipped = entry.file_name().is_some_and(|name| name == "target" || name == "node_modules");
+            if !skipped {
+                collect_files(&entry, files)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Trunk's release build, then the wasm's names shortened and the script bundled inline.
+fn trunk_build(root: &Path, tools: &Tools, dist: &Path) -> anyhow::Result<()> {
     let mut trunk = Command::new("trunk");
     // --offline: use the wasm-bindgen that setup installed rather than downloading one.
     trunk.args(["build", "--release", "--offline"]).current_dir(root);
@@ -38,13 +122,16 @@ pub fn build(root: &Path, tools: &Tools) -> anyhow::Result<PathBuf> {
     trunk.env("PATH", path_with_wasm_opt(root)?);
     cmd::run("building the web page (Trunk, release)", &mut trunk)?;
 
-    let dist = root.join("dist");
     // wasm-bindgen's glue: renamed to match the wasm, then bundled into index.html.
-    let glue = only_file(&dist, ".js")?;
+    let glue = only_file(dist, ".js")?;
     // Fails, naming the file it expected, if Trunk wrote no wasm.
-    minify_wasm_names(root, &dist, &glue)?;
-    inline_scripts(root, &dist, &glue)?;
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dist)
+    minify_wasm_names(root, dist, &glue)?;
+    inline_scripts(root, dist, &glue)
+}
+
+/// Prints each file of `dist` with its size, raw and gzipped, and the totals.
+fn report_sizes(dist: &Path) -> anyhow::Result<()> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dist)
         .with_context(|| format!("Trunk wrote no {}", dist.display()))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|path| path.is_file())
@@ -60,7 +147,7 @@ pub fn build(root: &Path, tools: &Tools) -> anyhow::Result<PathBuf> {
         eprintln!("xtask:   {name:<48} {:>8} B  {gzipped:>8} B gzipped", bytes.len());
     }
     eprintln!("xtask:   {:<48} {raw_total:>8} B  {gzip_total:>8} B gzipped", "total");
-    Ok(dist)
+    Ok(())
 }
 
 /// The wasm features rustc emits for the page, which wasm-opt must be told of (the same
@@ -270,8 +357,7 @@ fn attribute(tag: &str, name: &str) -> anyhow::Result<String> {
 /// A Content-Security-Policy source that allows exactly the inline script or style `text`.
 fn csp_hash(text: &str) -> String {
     use base64::Engine as _;
-    use sha2::Digest as _;
-    format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(text)))
+    format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(Sha256::digest(text)))
 }
 
 /// The crates the page's release build rebuilds, and std's features for it.
