@@ -20,7 +20,7 @@ pub fn run(root: &Path, seconds: u32, connections: &[u32]) -> anyhow::Result<()>
     // One cargo invocation, so both binaries share one feature resolution and one build.
     cmd::run(
         "building the local stack and the admin CLI (release)",
-        Command::new("cargo")
+        cmd::cargo()
             .args(["build", "--release", "--locked", "-p", "whoami-local", "-p", "whoami-admin"])
             .current_dir(root),
     )?;

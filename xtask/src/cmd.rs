@@ -4,6 +4,30 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, bail};
 
+/// `cargo`, without the variables that `cargo run` set for xtask itself (`CARGO_PKG_NAME`,
+/// `CARGO_MANIFEST_DIR`, ...). Build scripts such as ring's and aws-lc-sys's ask to be rerun
+/// when those change, so a cargo started with xtask's values would rebuild them, and the next
+/// plain `cargo test` would rebuild them back: minutes each way.
+pub fn cargo() -> Command {
+    let mut cargo = Command::new("cargo");
+    without_cargo_run_env(&mut cargo);
+    cargo
+}
+
+/// Removes from `command`'s environment what `cargo run` set for xtask (see [`cargo`]); for
+/// programs that run cargo themselves, such as Trunk.
+pub fn without_cargo_run_env(command: &mut Command) -> &mut Command {
+    const SET_BY_CARGO_RUN: [&str; 4] =
+        ["CARGO_CRATE_NAME", "CARGO_BIN_NAME", "CARGO_PRIMARY_PACKAGE", "CARGO_TARGET_TMPDIR"];
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if name.starts_with("CARGO_PKG_") || name.starts_with("CARGO_MANIFEST_") || SET_BY_CARGO_RUN.contains(&&*name) {
+            command.env_remove(&*name);
+        }
+    }
+    command
+}
+
 /// Prints `what`, then runs `command` with inherited output and fails if it fails.
 pub fn run(what: &str, command: &mut Command) -> anyhow::Result<()> {
     eprintln!("xtask: {what}");

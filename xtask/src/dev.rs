@@ -15,7 +15,7 @@ pub fn run(root: &Path, port: u16) -> anyhow::Result<()> {
     // `configure` and `create-user` as a user would.
     cmd::run(
         "building the local stack and the admin CLI",
-        Command::new("cargo")
+        cmd::cargo()
             .args(["build", "--quiet", "--locked", "-p", "whoami-local", "-p", "whoami-admin"])
             .current_dir(root),
     )?;

@@ -95,10 +95,7 @@ fn run(command: &Command, root: &Path) -> anyhow::Result<()> {
 
 /// Where cargo puts build output for this workspace (honours CARGO_TARGET_DIR).
 fn target_dir(root: &Path) -> anyhow::Result<PathBuf> {
-    let out = std::process::Command::new("cargo")
-        .args(["metadata", "--format-version", "1", "--no-deps"])
-        .current_dir(root)
-        .output()?;
+    let out = cmd::cargo().args(["metadata", "--format-version", "1", "--no-deps"]).current_dir(root).output()?;
     anyhow::ensure!(out.status.success(), "cargo metadata failed: {}", String::from_utf8_lossy(&out.stderr));
     let metadata: serde_json::Value = serde_json::from_slice(&out.stdout)?;
     let dir = metadata["target_directory"]

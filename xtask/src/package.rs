@@ -211,7 +211,7 @@ pub fn lambda(root: &Path, arches: &[Arch]) -> anyhow::Result<Vec<PathBuf>> {
         let started = Instant::now();
         cmd::run(
             &format!("building the Lambda for {} (release, glibc {AL2023_GLIBC}, cargo-zigbuild)", arch.lambda_name()),
-            Command::new("cargo")
+            cmd::cargo()
                 .args(["zigbuild", "--release", "--locked", "-p", "whoami-lambda", "--bin", "bootstrap", "--target"])
                 // The suffix tells cargo-zigbuild which glibc to link against.
                 .arg(format!("{}.{AL2023_GLIBC}", arch.triple()))
@@ -267,7 +267,7 @@ pub fn host_zip(root: &Path) -> anyhow::Result<PathBuf> {
 pub fn host_lambda_for_dev(root: &Path) -> anyhow::Result<PathBuf> {
     cmd::run(
         "building the Lambda for this machine (release)",
-        Command::new("cargo")
+        cmd::cargo()
             .args(["build", "--release", "--locked", "-p", "whoami-lambda", "--bin", "bootstrap"])
             .current_dir(root),
     )?;
@@ -331,7 +331,7 @@ fn install_cross_toolchain(root: &Path, arches: &[Arch]) -> anyhow::Result<PathB
     } else {
         cmd::run(
             &format!("installing {wanted} (a few minutes, once)"),
-            Command::new("cargo").args(["install", "cargo-zigbuild", "--locked", "--version", CARGO_ZIGBUILD_VERSION]),
+            cmd::cargo().args(["install", "cargo-zigbuild", "--locked", "--version", CARGO_ZIGBUILD_VERSION]),
         )?;
     }
 

@@ -259,7 +259,7 @@ impl StdSource {
     /// that finds them missing fails; a plain `cargo build` never fetches them.
     pub fn fetch_dependencies(&self, cargo_home: Option<&Path>) -> anyhow::Result<()> {
         let fetch = |offline: bool| {
-            let mut cargo = Command::new("cargo");
+            let mut cargo = cmd::cargo();
             cargo.args(["fetch", "--locked", "--manifest-path"]).arg(self.library.join("Cargo.toml"));
             if offline {
                 cargo.arg("--offline");
@@ -304,7 +304,7 @@ pub fn check_std_fetch(source: &StdSource, scratch: &Path) -> anyhow::Result<()>
     )?;
     std::fs::write(krate.join("src").join("lib.rs"), "")?;
     source.fetch_dependencies(Some(&home))?;
-    let mut plan = Command::new("cargo");
+    let mut plan = cmd::cargo();
     plan.args(["build", "--offline", "--unit-graph", "-Zunstable-options", "--target", WASM_TARGET])
         .arg("--target-dir")
         .arg(scratch.join("target"))
@@ -377,7 +377,7 @@ fn install_trunk() -> anyhow::Result<()> {
     }
     cmd::run(
         &format!("installing {wanted} (about 10 minutes on 2 cores, once)"),
-        Command::new("cargo").args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]),
+        cmd::cargo().args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]),
     )
 }
 
@@ -391,7 +391,7 @@ fn install_wasm_bindgen() -> anyhow::Result<()> {
     // Not --locked: a dependency version in its lock file is missing from the registry.
     cmd::run(
         &format!("installing wasm-bindgen-cli {version} (a few minutes, once)"),
-        Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &version, "--force"]),
+        cmd::cargo().args(["install", "wasm-bindgen-cli", "--version", &version, "--force"]),
     )
 }
 

@@ -26,7 +26,7 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     let lambda_zip = package::host_zip(root)?;
     cmd::run(
         "running every test",
-        Command::new("cargo")
+        cmd::cargo()
             .args(["test", "--workspace", "--locked"])
             .env("WHOAMI_LAMBDA_BIN", &bootstrap)
             .env("WHOAMI_LAMBDA_ZIP", &lambda_zip)
@@ -36,7 +36,7 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     if let Some(shipped) = package::host_binary(root)? {
         cmd::run(
             "running the runtime-protocol test against the packaged Lambda (cargo-zigbuild, glibc 2.34)",
-            Command::new("cargo")
+            cmd::cargo()
                 .args(["test", "--locked", "-p", "whoami-lambda", "--test", "runtime_api"])
                 .env("WHOAMI_LAMBDA_BIN", shipped)
                 .current_dir(root),
@@ -53,7 +53,7 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
 /// The page's logic compiled to wasm and run in headless Chromium (frontend/tests/web.rs;
 /// Chromium's flags are in frontend/webdriver.json).
 fn wasm_tests(root: &Path, tools: &setup::Tools) -> anyhow::Result<()> {
-    let mut cargo = Command::new("cargo");
+    let mut cargo = cmd::cargo();
     cargo
         .args(["test", "--locked", "-p", "whoami-frontend", "--target", "wasm32-unknown-unknown"])
         .current_dir(root)
@@ -104,7 +104,7 @@ fn browser_tests(root: &Path, tools: &setup::Tools, dist: &Path, lambda_zip: &Pa
 }
 
 fn cargo(root: &Path, what: &str, args: &[&str]) -> anyhow::Result<()> {
-    cmd::run(what, Command::new("cargo").args(args).current_dir(root))
+    cmd::run(what, cmd::cargo().args(args).current_dir(root))
 }
 
 /// Fuzzes token parsing and verification for `seconds`, installing nightly's cargo-fuzz
@@ -117,15 +117,15 @@ pub fn fuzz(root: &Path, seconds: u64) -> anyhow::Result<()> {
             Command::new("rustup").args(["toolchain", "install", "nightly", "--profile", "minimal"]),
         )?;
     }
-    if cmd::output(Command::new("cargo").args(["fuzz", "--version"])).is_none() {
-        cmd::run("installing cargo-fuzz", Command::new("cargo").args(["install", "cargo-fuzz", "--locked"]))?;
+    if cmd::output(cmd::cargo().args(["fuzz", "--version"])).is_none() {
+        cmd::run("installing cargo-fuzz", cmd::cargo().args(["install", "cargo-fuzz", "--locked"]))?;
     }
     let fuzz_dir = root.join("fuzz");
     let corpus = fuzz_dir.join("corpus").join("token");
     std::fs::create_dir_all(&corpus)?;
     cmd::run(
         &format!("fuzzing token verification for {seconds} s"),
-        Command::new("cargo")
+        cmd::cargo()
             .args(["+nightly", "fuzz", "run", "token"])
             .arg(&corpus)
             .arg(fuzz_dir.join("seeds"))

@@ -96,6 +96,8 @@ fn collect_files(path: &Path, files: &mut Vec<PathBuf>) -> anyhow::Result<()> {
 /// Trunk's release build, then the wasm's names shortened and the script bundled inline.
 fn trunk_build(root: &Path, tools: &Tools, dist: &Path) -> anyhow::Result<()> {
     let mut trunk = Command::new("trunk");
+    // Trunk runs cargo, which must not see what `cargo run` set for xtask.
+    cmd::without_cargo_run_env(&mut trunk);
     // --offline: use the wasm-bindgen that setup installed rather than downloading one.
     trunk.args(["build", "--release", "--offline"]).current_dir(root);
     // A target directory of its own: the wasm build may use another rustc than the native one.
