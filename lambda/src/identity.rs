@@ -48,7 +48,17 @@ pub struct ClaimsToCheck<'a> {
     pub email_verified: bool,
 }
 
-impl ClaimsToCheck<'_> {
+impl<'a> ClaimsToCheck<'a> {
+    /// The claims as an API Gateway authorizer passes them on, every value a string.
+    fn from_authorizer(get: impl Fn(&str) -> Option<&'a str>) -> Self {
+        Self {
+            token_use: get("token_use"),
+            aud: get("aud"),
+            email: get("email"),
+            email_verified: get("email_verified") == Some("true"),
+        }
+    }
+
     /// Accepts an ID token issued to `client`, carrying an email Cognito has verified. Access
     /// tokens have no `aud`, so `token_use` is checked first to give them the more useful
     /// message. An unverified email is refused: a user may have set it to any address (a
@@ -102,26 +112,10 @@ impl<'a> UpstreamClaims<'a> {
     /// expiry, but neither authorizer checks the app client or the token use.
     pub fn check(&self, client: &AppClientId) -> Result<Identity, Rejection> {
         match self {
-            Self::Rest(claims) => {
-                let get = |name: &str| claims.get(name).and_then(Value::as_str);
-                ClaimsToCheck {
-                    token_use: get("token_use"),
-                    aud: get("aud"),
-                    email: get("email"),
-                    email_verified: get("email_verified") == Some("true"),
-                }
-                .check(client, Source::RestAuthorizer)
-            }
-            Self::HttpJwt(claims) => {
-                let get = |name: &str| claims.get(name).map(String::as_str);
-                ClaimsToCheck {
-                    token_use: get("token_use"),
-                    aud: get("aud"),
-                    email: get("email"),
-                    email_verified: get("email_verified") == Some("true"),
-                }
-                .check(client, Source::HttpJwtAuthorizer)
-            }
+            Self::Rest(claims) => ClaimsToCheck::from_authorizer(|name| claims.get(name).and_then(Value::as_str))
+                .check(client, Source::RestAuthorizer),
+            Self::HttpJwt(claims) => ClaimsToCheck::from_authorizer(|name| claims.get(name).map(String::as_str))
+                .check(client, Source::HttpJwtAuthorizer),
         }
     }
 }

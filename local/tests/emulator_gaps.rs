@@ -8,7 +8,10 @@
 
 use std::path::{Path, PathBuf};
 
-use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata as _;
+use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata as _, SdkError};
+use aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::{
+    RespondToAuthChallengeError, RespondToAuthChallengeOutput,
+};
 use aws_sdk_cognitoidentityprovider::types::{
     AttributeType, AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType, MessageActionType,
     SoftwareTokenMfaConfigType, UserPoolMfaType, UsernameAttributeType, VerifiedAttributeType,
@@ -138,6 +141,23 @@ impl Scene {
             .unwrap();
     }
 
+    /// Answers NEW_PASSWORD_REQUIRED for the user with `new_password`, naming `session`.
+    async fn answer_new_password(
+        &self,
+        session: &str,
+        new_password: &str,
+    ) -> Result<RespondToAuthChallengeOutput, SdkError<RespondToAuthChallengeError>> {
+        self.cognito()
+            .respond_to_auth_challenge()
+            .client_id(&self.client_id)
+            .challenge_name(ChallengeNameType::NewPasswordRequired)
+            .session(session)
+            .challenge_responses("USERNAME", &self.email)
+            .challenge_responses("NEW_PASSWORD", new_password)
+            .send()
+            .await
+    }
+
     async fn sign_in(
         &self,
         password: &str,
@@ -164,14 +184,7 @@ async fn new_password_required_ignores_the_session() {
     let challenge = pool.sign_in("Temporary-Pass-1").await;
     assert_eq!(challenge.challenge_name(), Some(&ChallengeNameType::NewPasswordRequired));
     let answered = pool
-        .cognito()
-        .respond_to_auth_challenge()
-        .client_id(&pool.client_id)
-        .challenge_name(ChallengeNameType::NewPasswordRequired)
-        .session("not-the-session-cognito-gave")
-        .challenge_responses("USERNAME", &pool.email)
-        .challenge_responses("NEW_PASSWORD", PASSWORD)
-        .send()
+        .answer_new_password("not-the-session-cognito-gave", PASSWORD)
         .await
         .expect("the emulator takes any Session");
     assert!(answered.authentication_result().is_some());
@@ -186,14 +199,7 @@ async fn new_password_required_accepts_a_weak_password() {
     let pool = scene(PoolSettings::default()).await;
     let challenge = pool.sign_in("Temporary-Pass-1").await;
     let answered = pool
-        .cognito()
-        .respond_to_auth_challenge()
-        .client_id(&pool.client_id)
-        .challenge_name(ChallengeNameType::NewPasswordRequired)
-        .session(challenge.session().unwrap())
-        .challenge_responses("USERNAME", &pool.email)
-        .challenge_responses("NEW_PASSWORD", "weak")
-        .send()
+        .answer_new_password(challenge.session().unwrap(), "weak")
         .await
         .expect("the emulator takes a weak password");
     assert!(answered.authentication_result().is_some());

@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 
 use anyhow::bail;
 
-use crate::stack::{Stack, StackFiles};
+use crate::stack::{Profile, Stack, StackFiles};
 use crate::{cmd, package, setup, web};
 
 pub fn run(root: &Path, seconds: u32, connections: &[u32]) -> anyhow::Result<()> {
@@ -17,17 +17,10 @@ pub fn run(root: &Path, seconds: u32, connections: &[u32]) -> anyhow::Result<()>
     }
     let dist = web::build(root, &tools)?;
     let lambda_zip = package::host_lambda_for_dev(root)?;
-    // One cargo invocation, so both binaries share one feature resolution and one build.
-    cmd::run(
-        "building the local stack and the admin CLI (release)",
-        cmd::cargo()
-            .args(["build", "--release", "--locked", "-p", "whoami-local", "-p", "whoami-admin"])
-            .current_dir(root),
-    )?;
-    let release = crate::target_dir(root)?.join("release");
+    let binary = crate::stack::build(root, Profile::Release)?;
+    let release = binary.parent().map(Path::to_path_buf).unwrap_or_default();
     let state = root.join(".local").join("bench");
     // A log line per request would make this a benchmark of the terminal.
-    let binary = release.join("whoami-local");
     let files = StackFiles { binary: &binary, lambda_zip: &lambda_zip, dist: &dist, state_dir: &state };
     let stack = Stack::start(&files, &tools, "warn")?;
     let ready = &stack.ready;

@@ -5,21 +5,13 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::{cmd, package, setup, web};
+use crate::{cmd, package, setup, stack, web};
 
 pub fn run(root: &Path, port: u16) -> anyhow::Result<()> {
     let tools = setup::run()?;
     let dist = web::build(root, &tools)?;
     let lambda_zip = package::host_lambda_for_dev(root)?;
-    // One cargo invocation, so both binaries land side by side: the stack runs the CLI's
-    // `configure` and `create-user` as a user would.
-    cmd::run(
-        "building the local stack and the admin CLI",
-        cmd::cargo()
-            .args(["build", "--quiet", "--locked", "-p", "whoami-local", "-p", "whoami-admin"])
-            .current_dir(root),
-    )?;
-    let stack = crate::target_dir(root)?.join("debug").join("whoami-local");
+    let stack = stack::build(root, stack::Profile::Debug)?;
     // Ctrl-C reaches the stack too (same process group); it stops the emulator and exits.
     cmd::run(
         &format!("starting the local stack on 127.0.0.1:{port}"),

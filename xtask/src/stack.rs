@@ -7,7 +7,33 @@ use std::process::{Child, Command, Stdio};
 
 use anyhow::Context;
 
+use crate::cmd;
 use crate::setup::Tools;
+
+/// Builds `whoami-local` and `whoami-admin` in one cargo invocation, so both land side by side
+/// (the stack runs the CLI's `configure` and `create-user` as a user would) from one feature
+/// resolution. Returns `whoami-local`.
+pub fn build(root: &Path, profile: Profile) -> anyhow::Result<PathBuf> {
+    let (flag, dir, note) = match profile {
+        Profile::Debug => (None, "debug", ""),
+        Profile::Release => (Some("--release"), "release", " (release)"),
+    };
+    cmd::run(
+        &format!("building the local stack and the admin CLI{note}"),
+        cmd::cargo()
+            .args(["build", "--quiet", "--locked", "-p", "whoami-local", "-p", "whoami-admin"])
+            .args(flag)
+            .current_dir(root),
+    )?;
+    Ok(crate::target_dir(root)?.join(dir).join("whoami-local"))
+}
+
+/// Which of cargo's profiles to build with.
+#[derive(Debug, Clone, Copy)]
+pub enum Profile {
+    Debug,
+    Release,
+}
 
 /// What the stack is made of and where it keeps its files.
 #[derive(Debug, Clone)]
