@@ -3,7 +3,8 @@ resulting CloudFormation template as JSON, and checks what the issue asks of the
 needs the Cognito authorizer, the CORS preflight needs none, and the gateway's 4XX and 5XX
 answers carry CORS headers; and what the security review asks of the pool: an email change
 waits for verification, the page's client cannot write email and reads email_verified, its
-tokens are short-lived, and the pool survives the stack's deletion.
+tokens are short-lived, and the pool survives the stack's deletion; and what bounds one caller:
+the stage's throttling, an access log without headers, and the opt-in settings off by default.
 
 Usage: python sam_transform.py TEMPLATE OUT.json  (cargo xtask test runs it, then cfn-lint on OUT)
 """
@@ -47,6 +48,7 @@ def main(template_path, out_path):
         assert "gatewayresponse.header.Access-Control-Allow-Origin" in headers, f"{kind} has no CORS header"
 
     check_pool(expanded["Resources"])
+    check_limits(template["Parameters"], expanded["Resources"])
 
     with open(out_path, "w") as f:
         json.dump(expanded, f, indent=1)
@@ -69,6 +71,27 @@ def check_pool(resources):
     for token in ("IdToken", "AccessToken"):
         minutes = page.get(f"{token}Validity", 1) * {"minutes": 1, "hours": 60, "days": 1440}[units.get(token, "hours")]
         assert minutes <= 15, f"the page's {token} lives {minutes} minutes; sign-out should end API access within 15"
+
+
+
+def check_limits(parameters, resources):
+    """What bounds the cost and exposure of one caller: the stage is throttled, the access log
+    (when on) records no header, and the opt-in settings that can fail on a new account or cost
+    more per user are off by default."""
+    stages = [r for r in resources.values() if r["Type"] == "AWS::ApiGateway::Stage"]
+    assert len(stages) == 1, f"expected one stage, found {len(stages)}"
+    stage = stages[0]["Properties"]
+    everything = [m for m in stage.get("MethodSettings", []) if m.get("ResourcePath") == "/*" and m.get("HttpMethod") == "*"]
+    assert everything and {"ThrottlingRateLimit", "ThrottlingBurstLimit"} <= set(everything[0]), (
+        f"every method of the stage needs a rate and a burst limit: {stage.get('MethodSettings')}"
+    )
+    log_format = json.dumps(stage.get("AccessLogSetting", {})).lower()
+    assert "header" not in log_format and "authorization" not in log_format, "the access log must not record headers"
+    assert parameters["ReservedConcurrency"]["Default"] == 0, "a reservation fails on new accounts: opt in only"
+    assert parameters["ApiAccessLogs"]["Default"] == "false", "access logs need the account's CloudWatch role: opt in"
+    assert parameters["ThreatProtection"]["Default"] == "OFF", "threat protection costs per user: opt in"
+    addons = resources["UserPool"]["Properties"].get("UserPoolAddOns", {})
+    assert addons.get("AdvancedSecurityMode") == {"Ref": "ThreatProtection"}, "threat protection follows its parameter"
 
 
 if __name__ == "__main__":
