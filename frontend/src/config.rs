@@ -85,7 +85,7 @@ impl Config {
         let api_url = checked_url("api_url", required("api_url", &keys.api_url)?)?;
         let cognito_endpoint = match optional("cognito_endpoint", &keys.cognito_endpoint)? {
             Some(url) => checked_url("cognito_endpoint", url)?,
-            None => format!("https://cognito-idp.{region}.amazonaws.com/"),
+            None => region.cognito_endpoint(),
         };
         let token_storage = match optional("token_storage", &keys.token_storage)? {
             None | Some("session") => TokenStorage::Session,
@@ -253,11 +253,18 @@ mod tests {
     }
 
     #[test]
+    fn a_pool_in_china_is_reached_at_its_partitions_domain() {
+        let china = GOOD.replace("eu-west-1", "cn-north-1");
+        let config = Config::parse(&china).unwrap();
+        assert_eq!(config.cognito_endpoint, "https://cognito-idp.cn-north-1.amazonaws.com.cn/");
+    }
+
+    #[test]
     fn options() {
         let local = Config::parse(&with("token_storage", "local".into())).unwrap();
         assert_eq!(local.token_storage, TokenStorage::Local);
-        let moto = Config::parse(&with("cognito_endpoint", "http://127.0.0.1:5005".into())).unwrap();
-        assert_eq!(moto.cognito_endpoint, "http://127.0.0.1:5005");
+        let emulator = Config::parse(&with("cognito_endpoint", "http://127.0.0.1:5005".into())).unwrap();
+        assert_eq!(emulator.cognito_endpoint, "http://127.0.0.1:5005");
         let secret = Config::parse(&with("app_client_secret", "s3cr3t".into())).unwrap();
         assert_eq!(secret.app_client_secret.as_ref().map(ClientSecret::expose), Some("s3cr3t"));
         assert!(!format!("{secret:?}").contains("s3cr3t"));

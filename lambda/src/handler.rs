@@ -13,7 +13,7 @@ use whoami_shared::token::DecodeError;
 
 use crate::config::Config;
 use crate::identity::{Identity, UpstreamClaims};
-use crate::jwks::{DEFAULT_REFETCH_INTERVAL, KeyStore};
+use crate::jwks::{FetchTiming, KeyStore};
 use crate::reject::Rejection;
 use crate::verify::Verifier;
 
@@ -41,7 +41,7 @@ pub enum Outcome {
 impl App {
     /// The app for `config`, with keys fetched from its JWKS URL when first needed.
     pub fn new(config: &Config) -> Self {
-        Self::with_keys(config, KeyStore::from_url(&config.jwks_url, DEFAULT_REFETCH_INTERVAL))
+        Self::with_keys(config, KeyStore::from_url(&config.jwks_url, FetchTiming::DEFAULT))
     }
 
     /// The app for `config` with the given key store (tests and the local stack).

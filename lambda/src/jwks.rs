@@ -1,6 +1,8 @@
-//! The user pool's signing keys: fetched on first use, kept for the life of the process,
-//! and fetched again when a token names a key we have not seen (Cognito rotates keys),
-//! at most once per interval so that garbage `kid`s cannot make us hammer the endpoint.
+//! The user pool's signing keys: fetched on first use, trusted for at most an hour, and
+//! fetched again when a token names a key we have not seen (Cognito rotates keys), at most once
+//! per interval so that garbage `kid`s cannot make us hammer the endpoint. A failed fetch is
+//! remembered too: while the endpoint is down, requests get a 503 at once instead of each
+//! starting (and waiting in line for) another fetch.
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
@@ -11,8 +13,28 @@ use jsonwebtoken::jwk::{AlgorithmParameters, JwkSet, KeyAlgorithm, PublicKeyUse}
 
 use crate::reject::Rejection;
 
-/// How long after a fetch an unknown `kid` is answered from the cache alone.
-pub const DEFAULT_REFETCH_INTERVAL: Duration = Duration::from_secs(30);
+/// When the keys are fetched, and fetched again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FetchTiming {
+    /// After a fetch, how long an unknown `kid` is answered from the cache alone.
+    pub refetch_interval: Duration,
+    /// After a failed fetch, how long every request that needs one gets a 503 without it (the
+    /// 503's `Retry-After` says 5 s).
+    pub failure_backoff: Duration,
+    /// How long fetched keys are trusted: after that they are fetched again, so a key Cognito
+    /// removed stops verifying tokens. If that fetch fails, requests get a 503 rather than an
+    /// answer from keys that may have been withdrawn.
+    pub max_age: Duration,
+}
+
+impl FetchTiming {
+    pub const DEFAULT: Self = Self {
+        refetch_interval: Duration::from_secs(30),
+        failure_backoff: Duration::from_secs(5),
+        max_age: Duration::from_secs(3600),
+    };
+}
+
 /// How long one fetch of the JWKS may take before the request gets a 503.
 const FETCH_TIMEOUT: Duration = Duration::from_secs(3);
 
@@ -32,7 +54,7 @@ pub struct KeyStore {
     cache: RwLock<Cache>,
     /// Held while fetching, so concurrent requests for an unknown key share one fetch.
     fetching: tokio::sync::Mutex<()>,
-    refetch_interval: Duration,
+    timing: FetchTiming,
 }
 
 #[derive(Debug)]
@@ -48,22 +70,26 @@ enum Source {
 struct Cache {
     keys: HashMap<String, Arc<DecodingKey>>,
     fetched_at: Option<Instant>,
+    /// When the last fetch failed, if it did.
+    failed_at: Option<Instant>,
 }
 
 impl KeyStore {
-    /// Keys fetched from `url` when first needed.
-    pub fn from_url(url: impl Into<String>, refetch_interval: Duration) -> Self {
-        Self::new(Source::Http { client: OnceLock::new(), url: url.into() }, Cache::default(), refetch_interval)
+    /// Keys fetched from `url` when first needed, and again as `timing` says.
+    pub fn from_url(url: impl Into<String>, timing: FetchTiming) -> Self {
+        Self::new(Source::Http { client: OnceLock::new(), url: url.into() }, Cache::default(), timing)
     }
 
-    /// Keys from a JWKS document, with nothing to fetch.
+    /// Keys from a JWKS document, with nothing to fetch and no expiry.
     pub fn from_jwks(jwks_json: &str) -> Result<Self, JwksError> {
         let keys = parse_jwks(jwks_json.as_bytes())?;
-        Ok(Self::new(Source::Fixed, Cache { keys, fetched_at: Some(Instant::now()) }, Duration::MAX))
+        let forever =
+            FetchTiming { refetch_interval: Duration::MAX, failure_backoff: Duration::MAX, max_age: Duration::MAX };
+        Ok(Self::new(Source::Fixed, Cache { keys, fetched_at: Some(Instant::now()), failed_at: None }, forever))
     }
 
-    fn new(source: Source, cache: Cache, refetch_interval: Duration) -> Self {
-        Self { source, cache: RwLock::new(cache), fetching: tokio::sync::Mutex::new(()), refetch_interval }
+    fn new(source: Source, cache: Cache, timing: FetchTiming) -> Self {
+        Self { source, cache: RwLock::new(cache), fetching: tokio::sync::Mutex::new(()), timing }
     }
 
     /// The key named `kid`, fetching the JWKS if needed.
@@ -79,8 +105,16 @@ impl KeyStore {
         if let Some(key) = self.cached(kid) {
             return Ok(key);
         }
-        let fetched_at = self.cache.read().expect("key cache lock poisoned").fetched_at;
-        if fetched_at.is_some_and(|at| at.elapsed() < self.refetch_interval) {
+        let (fetched_at, failed_at) = {
+            let cache = self.cache.read().expect("key cache lock poisoned");
+            (cache.fetched_at, cache.failed_at)
+        };
+        // Requests that waited behind a fetch that failed get its answer, not another fetch.
+        if failed_at.is_some_and(|at| at.elapsed() < self.timing.failure_backoff) {
+            return Err(Rejection::KeysUnavailable);
+        }
+        let fresh = fetched_at.is_some_and(|at| at.elapsed() < self.timing.max_age);
+        if fresh && fetched_at.is_some_and(|at| at.elapsed() < self.timing.refetch_interval) {
             return Err(Rejection::UnknownKey);
         }
         let client = client.get_or_init(|| {
@@ -89,18 +123,25 @@ impl KeyStore {
                 .build()
                 .expect("a client with only a timeout set always builds")
         });
-        let keys = fetch(client, url).await.map_err(|e| {
-            tracing::warn!(error = %e, "jwks fetch failed");
-            Rejection::KeysUnavailable
-        })?;
+        let keys = match fetch(client, url).await {
+            Ok(keys) => keys,
+            Err(e) => {
+                tracing::warn!(error = %e, "jwks fetch failed");
+                self.cache.write().expect("key cache lock poisoned").failed_at = Some(Instant::now());
+                return Err(Rejection::KeysUnavailable);
+            }
+        };
         tracing::info!(keys = keys.len(), "jwks fetched");
         let mut cache = self.cache.write().expect("key cache lock poisoned");
-        *cache = Cache { keys, fetched_at: Some(Instant::now()) };
+        *cache = Cache { keys, fetched_at: Some(Instant::now()), failed_at: None };
         cache.keys.get(kid).cloned().ok_or(Rejection::UnknownKey)
     }
 
+    /// The key named `kid`, if it was fetched within the keys' maximum age.
     fn cached(&self, kid: &str) -> Option<Arc<DecodingKey>> {
-        self.cache.read().expect("key cache lock poisoned").keys.get(kid).cloned()
+        let cache = self.cache.read().expect("key cache lock poisoned");
+        let fresh = cache.fetched_at.is_some_and(|at| at.elapsed() < self.timing.max_age);
+        if fresh { cache.keys.get(kid).cloned() } else { None }
     }
 }
 

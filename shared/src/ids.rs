@@ -26,6 +26,17 @@ impl Region {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The domain AWS's endpoints in this region's partition end with: `amazonaws.com.cn` in
+    /// China, `amazonaws.com` in the commercial and GovCloud partitions.
+    pub fn dns_suffix(&self) -> &'static str {
+        if self.0.starts_with("cn-") { "amazonaws.com.cn" } else { "amazonaws.com" }
+    }
+
+    /// Cognito's user-pool API in this region, ending in `/`.
+    pub fn cognito_endpoint(&self) -> String {
+        format!("https://cognito-idp.{}.{}/", self.0, self.dns_suffix())
+    }
 }
 
 impl FromStr for Region {
@@ -70,7 +81,7 @@ impl UserPoolId {
 
     /// The `iss` claim of every token this pool issues.
     pub fn issuer(&self) -> String {
-        format!("https://cognito-idp.{}.amazonaws.com/{}", self.region, self.full)
+        format!("{}{}", self.region.cognito_endpoint(), self.full)
     }
 
     /// Where Cognito publishes the pool's signing keys.
@@ -192,7 +203,12 @@ mod tests {
             "us-gov-west-1_x9",
             Some(("us-gov-west-1", "https://cognito-idp.us-gov-west-1.amazonaws.com/us-gov-west-1_x9")),
         );
-        // moto's hashed ids are long hex strings.
+        // China's partition has its own domain.
+        check_pool(
+            "cn-north-1_AbC123",
+            Some(("cn-north-1", "https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_AbC123")),
+        );
+        // Emulators' ids can be long hex strings.
         check_pool(
             "us-east-1_8c5b0f3c1d2e4a6b9f7e",
             Some(("us-east-1", "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_8c5b0f3c1d2e4a6b9f7e")),
