@@ -29,6 +29,13 @@ const JWKS_URL: &str = "JWKS_URL";
 const CORS_ALLOW_ORIGIN: &str = "CORS_ALLOW_ORIGIN";
 
 impl Config {
+    /// The settings for a pool and app client with every default: keys from Cognito's own
+    /// JWKS URL for the pool, answers readable by any origin.
+    pub fn new(user_pool_id: UserPoolId, app_client_id: AppClientId) -> Self {
+        let jwks_url = user_pool_id.default_jwks_url();
+        Self { user_pool_id, app_client_id, jwks_url, cors_allow_origin: "*".to_owned() }
+    }
+
     /// Reads the settings through `var`, which returns a variable's value if it is set.
     /// `main` passes the process environment; tests pass a table.
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
@@ -94,6 +101,16 @@ mod tests {
         );
         assert_eq!(config.cors_allow_origin, "*");
         assert_eq!(config.user_pool_id.region().as_str(), "eu-west-1");
+    }
+
+    #[test]
+    fn the_typed_constructor_has_the_same_defaults_as_the_environment() {
+        let from_env = load(&[("USER_POOL_ID", "eu-west-1_AbC123"), ("APP_CLIENT_ID", "client1")]).unwrap();
+        let typed = Config::new("eu-west-1_AbC123".parse().unwrap(), "client1".parse().unwrap());
+        assert_eq!(
+            (typed.user_pool_id, typed.app_client_id, typed.jwks_url, typed.cors_allow_origin),
+            (from_env.user_pool_id, from_env.app_client_id, from_env.jwks_url, from_env.cors_allow_origin)
+        );
     }
 
     #[test]

@@ -100,13 +100,10 @@ pub fn now() -> u64 {
 
 /// The pool and client the tests pretend to be.
 pub fn config() -> Config {
-    Config::from_vars(|name| match name {
-        "USER_POOL_ID" => Some("eu-west-1_TestPool1".to_owned()),
-        "APP_CLIENT_ID" => Some("testclient0123456789abcdef".to_owned()),
-        "JWKS_URL" => Some("http://127.0.0.1:9/unused".to_owned()),
-        _ => None,
-    })
-    .expect("the test configuration is valid")
+    let pool = "eu-west-1_TestPool1".parse().expect("a valid pool id");
+    let client = "testclient0123456789abcdef".parse().expect("a valid app client id");
+    // Nothing listens there: tests that fetch keys start their own JWKS server.
+    Config { jwks_url: "http://127.0.0.1:9/unused".to_owned(), ..Config::new(pool, client) }
 }
 
 /// The claims of a valid ID token for `email`, as Cognito writes them, valid for an hour.
