@@ -57,23 +57,33 @@ pub struct Stack {
     pub ready: serde_json::Value,
 }
 
+impl StackFiles<'_> {
+    /// `whoami-local` with these files and setup's ministack; the caller adds the port.
+    pub fn command(&self, tools: &Tools) -> Command {
+        let mut command = Command::new(self.binary);
+        command
+            .arg("--ministack")
+            .arg(tools.local_aws_program("ministack"))
+            .arg("--lambda-zip")
+            .arg(self.lambda_zip)
+            .arg("--template")
+            .arg(crate::project_root().join("template.yaml"))
+            .arg("--dist")
+            .arg(self.dist)
+            .arg("--state-dir")
+            .arg(self.state_dir);
+        command
+    }
+}
+
 impl Stack {
     /// Starts the stack on a free port and waits until it says it is ready.
     /// `log_filter` is the stack's RUST_LOG (`info` logs every request).
     pub fn start(files: &StackFiles<'_>, tools: &Tools, log_filter: &str) -> anyhow::Result<Self> {
-        let mut child = Command::new(files.binary)
+        let mut child = files
+            .command(tools)
             .env("RUST_LOG", log_filter)
             .args(["--port", "0", "--json"])
-            .arg("--ministack")
-            .arg(tools.local_aws_program("ministack"))
-            .arg("--lambda-zip")
-            .arg(files.lambda_zip)
-            .arg("--template")
-            .arg(crate::project_root().join("template.yaml"))
-            .arg("--dist")
-            .arg(files.dist)
-            .arg("--state-dir")
-            .arg(files.state_dir)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
