@@ -18,9 +18,9 @@ pub fn build(root: &Path, tools: &Tools) -> anyhow::Result<PathBuf> {
     let dist = root.join("dist");
     let stamp_path = crate::target_dir(root)?.join("wasm-page").join("dist.stamp");
     let sources = sources_fingerprint(root, tools)?;
-    let current =
-        |sources: &str| -> anyhow::Result<String> { Ok(format!("{sources}\n{}\n", files_fingerprint(&dist)?)) };
-    if dist.join("index.html").exists() && std::fs::read_to_string(&stamp_path).ok() == Some(current(&sources)?) {
+    // The stamp: the sources it was built from, then what the build wrote.
+    let current = || -> anyhow::Result<String> { Ok(format!("{sources}\n{}\n", files_fingerprint(&dist)?)) };
+    if dist.join("index.html").exists() && std::fs::read_to_string(&stamp_path).ok() == Some(current()?) {
         eprintln!("xtask: the web page in {} is up to date", dist.display());
         report_sizes(&dist)?;
         return Ok(dist);
@@ -30,7 +30,7 @@ pub fn build(root: &Path, tools: &Tools) -> anyhow::Result<PathBuf> {
     if let Some(dir) = stamp_path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    std::fs::write(&stamp_path, current(&sources)?)?;
+    std::fs::write(&stamp_path, current()?)?;
     Ok(dist)
 }
 
@@ -49,30 +49,29 @@ const PAGE_SOURCES: [&str; 8] = [
 /// A SHA-256 over the page's sources (every file's path and contents) and the toolchain that
 /// builds it.
 fn sources_fingerprint(root: &Path, tools: &Tools) -> anyhow::Result<String> {
-    let mut files = Vec::new();
-    for source in PAGE_SOURCES {
-        collect_files(&root.join(source), &mut files)?;
-    }
-    files.sort();
-    let mut hasher = Sha256::new();
     let rustc = cmd::output(Command::new("rustc").arg("-vV")).unwrap_or_default();
-    hasher.update(format!("{:?}\n{rustc}\n", tools.wasm));
-    for file in files {
-        hasher.update(file.strip_prefix(root).unwrap_or(&file).to_string_lossy().as_bytes());
-        hasher.update(std::fs::read(&file)?);
-    }
-    Ok(format!("{:x}", hasher.finalize()))
+    fingerprint(root, PAGE_SOURCES.map(|source| root.join(source)), &format!("{:?}\n{rustc}", tools.wasm))
 }
 
 /// A SHA-256 over the built files in `dist`, so that a changed or missing file rebuilds.
 fn files_fingerprint(dist: &Path) -> anyhow::Result<String> {
+    fingerprint(dist, [dist.to_owned()], "")
+}
+
+/// A SHA-256 over `preamble` and every file below `paths`: each one's path relative to
+/// `base`, its length and its contents, in path order.
+fn fingerprint(base: &Path, paths: impl IntoIterator<Item = PathBuf>, preamble: &str) -> anyhow::Result<String> {
     let mut files = Vec::new();
-    collect_files(dist, &mut files)?;
+    for path in paths {
+        collect_files(&path, &mut files)?;
+    }
     files.sort();
     let mut hasher = Sha256::new();
+    hasher.update(preamble);
     for file in files {
-        hasher.update(file.strip_prefix(dist).unwrap_or(&file).to_string_lossy().as_bytes());
-        hasher.update(std::fs::read(&file)?);
+        let contents = std::fs::read(&file)?;
+        hasher.update(format!("\n{} {}\n", file.strip_prefix(base).unwrap_or(&file).display(), contents.len()));
+        hasher.update(contents);
     }
     Ok(format!("{:x}", hasher.finalize()))
 }
