@@ -119,8 +119,8 @@ pub fn cloudformation(endpoint: &str) -> Client {
     Client::from_conf(config)
 }
 
-/// The emulator's root credentials, for SDK clients.
-pub fn credentials() -> Credentials {
+/// The emulator's root credentials, for the SDK client and the S3 upload.
+fn credentials() -> Credentials {
     Credentials::new(ACCESS_KEY, SECRET_KEY, None, None, "whoami-local")
 }
 

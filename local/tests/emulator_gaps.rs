@@ -6,8 +6,9 @@
 //! When a test here fails after the emulator is upgraded, the gap is closed: delete the test,
 //! its line in ARCHITECTURE.md, and any workaround it names.
 
-use std::path::{Path, PathBuf};
+mod common;
 
+use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata as _, SdkError};
 use aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::{
     RespondToAuthChallengeError, RespondToAuthChallengeOutput,
@@ -16,13 +17,7 @@ use aws_sdk_cognitoidentityprovider::types::{
     AttributeType, AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType, MessageActionType,
     SoftwareTokenMfaConfigType, UserPoolMfaType, UsernameAttributeType, VerifiedAttributeType,
 };
-use aws_sdk_cognitoidentityprovider::{Client, Config};
 use whoami_local::ministack::{self, Ministack};
-
-fn ministack_program() -> PathBuf {
-    std::env::var_os("WHOAMI_MINISTACK")
-        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(ministack::INSTALLED_AT), PathBuf::from)
-}
 
 const PASSWORD: &str = "Correct-Horse-9-Battery";
 
@@ -45,8 +40,8 @@ struct PoolSettings {
 
 async fn scene(settings: PoolSettings) -> Scene {
     let dir = tempfile::tempdir().unwrap();
-    let emulator = Ministack::start(&ministack_program(), dir.path()).await.unwrap_or_else(|e| panic!("{e}"));
-    let cognito = client(&emulator.endpoint, ministack::SECRET_KEY);
+    let emulator = Ministack::start(&common::ministack_program(), dir.path()).await.unwrap_or_else(|e| panic!("{e}"));
+    let cognito = common::cognito(&emulator.endpoint, ministack::SECRET_KEY);
     let mut create = cognito
         .create_user_pool()
         .pool_name("gaps")
@@ -107,26 +102,9 @@ async fn scene(settings: PoolSettings) -> Scene {
     Scene { emulator, _dir: dir, pool_id, client_id, email }
 }
 
-/// A Cognito client for the emulator signing with its root key and `secret`.
-fn client(endpoint: &str, secret: &str) -> Client {
-    let config = Config::builder()
-        .behavior_version(aws_sdk_cognitoidentityprovider::config::BehaviorVersion::latest())
-        .region(aws_sdk_cognitoidentityprovider::config::Region::new(ministack::REGION))
-        .endpoint_url(endpoint)
-        .credentials_provider(aws_sdk_cognitoidentityprovider::config::Credentials::new(
-            ministack::ACCESS_KEY,
-            secret,
-            None,
-            None,
-            "gaps",
-        ))
-        .build();
-    Client::from_conf(config)
-}
-
 impl Scene {
     fn cognito(&self) -> Client {
-        client(&self.emulator.endpoint, ministack::SECRET_KEY)
+        common::cognito(&self.emulator.endpoint, ministack::SECRET_KEY)
     }
 
     async fn set_permanent_password(&self) {
@@ -234,7 +212,7 @@ async fn a_client_without_email_in_write_attributes_can_change_the_email() {
 #[tokio::test]
 async fn signatures_are_not_checked_against_the_secret_key() {
     let pool = scene(PoolSettings::default()).await;
-    let wrong_secret = client(&pool.emulator.endpoint, "not-the-secret");
+    let wrong_secret = common::cognito(&pool.emulator.endpoint, "not-the-secret");
     wrong_secret.list_users().user_pool_id(&pool.pool_id).send().await.expect("a wrong secret key is accepted");
     pool.emulator.stop().await;
 }

@@ -5,25 +5,23 @@
 //! Each test starts its own stack (about three seconds) with the function's zip named by
 //! `WHOAMI_LAMBDA_ZIP` (set by `cargo xtask test`: the packaged zip for this machine).
 
+mod common;
+
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata as _;
 use aws_sdk_cognitoidentityprovider::types::AuthFlowType;
-use aws_sdk_cognitoidentityprovider::{Client, Config};
+use common::ministack_program;
 use serde_json::Value;
-use whoami_local::{Options, Stack, StackError, deploy, ministack};
+use whoami_local::{Options, Stack, StackError, ministack};
 
 /// The workspace's target directory, from this test's own executable (`target/debug/deps/…`).
 fn target_dir() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     exe.ancestors().nth(3).unwrap().to_owned()
-}
-
-fn ministack_program() -> PathBuf {
-    std::env::var_os("WHOAMI_MINISTACK")
-        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(ministack::INSTALLED_AT), PathBuf::from)
 }
 
 /// The function's zip: `WHOAMI_LAMBDA_ZIP`, else what `cargo xtask dev` builds.
@@ -77,13 +75,7 @@ async fn start() -> Scene {
 impl Scene {
     /// A Cognito client for the emulator, signing with its root keys.
     fn cognito(&self) -> Client {
-        let config = Config::builder()
-            .behavior_version(aws_sdk_cognitoidentityprovider::config::BehaviorVersion::latest())
-            .region(aws_sdk_cognitoidentityprovider::config::Region::new(ministack::REGION))
-            .endpoint_url(&self.stack.endpoint)
-            .credentials_provider(deploy::credentials())
-            .build();
-        Client::from_conf(config)
+        common::cognito(&self.stack.endpoint, ministack::SECRET_KEY)
     }
 
     fn output(&self, key: &str) -> &str {
