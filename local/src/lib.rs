@@ -67,6 +67,8 @@ pub enum StackError {
     PageMissing(PathBuf),
     #[error("cannot read {path}: {source}")]
     Read { path: PathBuf, source: std::io::Error },
+    #[error("cannot write {path}: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
     #[error(transparent)]
     Emulator(#[from] EmulatorError),
     #[error("deploying template.yaml into the emulator: {0}")]
@@ -165,7 +167,7 @@ impl Stack {
         page_config["api_url"] = Value::String(format!("{url}api/"));
         let config_json = serde_json::to_string_pretty(&page_config).expect("a JSON value serializes");
         std::fs::write(&config_path, &config_json)
-            .map_err(|source| StackError::Read { path: config_path.clone(), source })?;
+            .map_err(|source| StackError::Write { path: config_path.clone(), source })?;
 
         let gateway = Arc::new(Gateway::new(&emulated_api_url, config_json));
         let app = gateway::router(gateway, &options.dist);
