@@ -9,6 +9,7 @@ pub mod cognito;
 pub mod host;
 pub mod ids;
 pub mod secret_hash;
+pub mod srp;
 pub mod token;
 
 pub use ids::{AppClientId, Email, ParseIdError, Region, UserPoolId};
