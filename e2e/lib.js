@@ -64,24 +64,36 @@ async function cognito(config, operation, body) {
 }
 
 /**
- * Asks Cognito for new tokens with `refreshToken`, as the page would (unsigned, through the
- * page's app client). Returns Cognito's HTTP status and error type (`null` on success).
+ * Asks Cognito for new tokens with `refreshToken`, as the page does (GetTokensFromRefreshToken,
+ * unsigned, through the page's app client). Returns Cognito's HTTP status and error type
+ * (`null` on success).
  */
 export async function refreshWith(config, refreshToken) {
+  const { response, body } = await userCall(config, 'GetTokensFromRefreshToken', {
+    ClientId: config.app_client_id,
+    RefreshToken: refreshToken,
+  });
+  return { status: response.status, error: response.ok ? null : body.__type };
+}
+
+/** Revokes one refresh token, as signing out elsewhere (or a rotation that spent it) does. */
+export async function revokeToken(config, refreshToken) {
+  const { response, body } = await userCall(config, 'RevokeToken', { ClientId: config.app_client_id, Token: refreshToken });
+  if (!response.ok) throw new Error(`RevokeToken answered HTTP ${response.status}: ${JSON.stringify(body)}`);
+}
+
+/** One unsigned Cognito call, as the page makes them. */
+async function userCall(config, operation, request) {
   const response = await fetch(config.cognito_endpoint, {
     method: 'POST',
     headers: {
       'Content-Type': 'application/x-amz-json-1.1',
-      'X-Amz-Target': 'AWSCognitoIdentityProviderService.InitiateAuth',
+      'X-Amz-Target': `AWSCognitoIdentityProviderService.${operation}`,
     },
-    body: JSON.stringify({
-      ClientId: config.app_client_id,
-      AuthFlow: 'REFRESH_TOKEN_AUTH',
-      AuthParameters: { REFRESH_TOKEN: refreshToken },
-    }),
+    body: JSON.stringify(request),
   });
-  const body = await response.json();
-  return { status: response.status, error: response.ok ? null : body.__type };
+  const text = await response.text();
+  return { response, body: text ? JSON.parse(text) : {} };
 }
 
 /** Revokes every refresh token of the user, as an administrator (or the user elsewhere) can. */

@@ -1,7 +1,8 @@
 // The page's flows in headless Chromium against a running local stack: sign-in, a wrong
 // password, the new-password challenge, reload, sign-out (also while Cognito does not answer),
 // a token refreshed before expiry or refused, an unreachable API or Cognito, an MFA challenge,
-// a missing config.json, the busy state, tokens kept for other tabs, a configured client secret,
+// a missing config.json, the busy state, tokens kept for other tabs (and refreshed once between
+// them, surviving a refresh token another tab spent), a configured client secret,
 // the form on a phone with the keyboard, and the page's Content-Security-Policy. Screenshots go
 // to artifacts/.
 
@@ -16,6 +17,7 @@ import {
   launch,
   openPage,
   refreshWith,
+  revokeToken,
   signIn,
   signOutEverywhere,
   storedTokens,
@@ -38,6 +40,9 @@ const TIMEOUT = { timeout: 10_000 };
 
 /** Whether a request goes to the sign-in service (the emulated Cognito). */
 const cognito = (url) => url.href.startsWith(new URL(cfg.cognito_endpoint).href);
+
+/** The Cognito operation a request asks for (`InitiateAuth`, `GetTokensFromRefreshToken`, ...). */
+const operation = (request) => request.headers()['x-amz-target']?.split('.').pop();
 
 /** Whether a request asks Cognito to revoke a refresh token (what signing out sends). */
 const revoking = (request) => request.headers()['x-amz-target']?.endsWith('.RevokeToken');
@@ -240,19 +245,122 @@ test('an ID token about to expire is refreshed before the API call', async () =>
   await signIn(page, user);
   await expectEmail(page, user.email);
   // The page compares the token's real `exp` with its clock: moving the browser's clock 56
-  // minutes ahead makes the hour-long token expire within five minutes, without touching it.
+  // minutes ahead makes the token expire within five minutes, without touching it.
   await page.clock.install({ time: Date.now() + 56 * 60 * 1000 });
   const refreshes = [];
-  page.on('request', (request) => {
-    if (request.method() === 'POST' && request.postData()?.includes('REFRESH_TOKEN_AUTH')) refreshes.push(request);
+  page.on('response', (response) => {
+    if (operation(response.request()) === 'GetTokensFromRefreshToken') refreshes.push(response);
   });
-  const before = await storedTokens(page);
+  const before = JSON.parse(await storedTokens(page));
   await page.reload();
   await expectEmail(page, user.email);
   await shot('refreshed');
-  assert.equal(refreshes.length, 1, 'one REFRESH_TOKEN_AUTH');
+  assert.equal(refreshes.length, 1, 'one GetTokensFromRefreshToken');
+  const answer = (await refreshes[0].json()).AuthenticationResult;
   const after = JSON.parse(await storedTokens(page));
-  assert.equal(after.refresh_token, JSON.parse(before).refresh_token, 'the refresh token is kept');
+  assert.equal(after.id_token, answer.IdToken, 'the new ID token is stored');
+  // With rotation (AWS) the answer's new refresh token replaces the spent one; without it
+  // (the local emulator) the refresh token is kept.
+  assert.equal(after.refresh_token, answer.RefreshToken ?? before.refresh_token);
+  assertNoBreakage(errors);
+  await context.close();
+});
+
+const TOKENS_KEY = 'cognito-whoami.tokens';
+
+/** Writes the tokens every tab shares (token_storage "local"), as another tab would. */
+async function storeShared(page, tokens) {
+  await page.evaluate(([key, value]) => localStorage.setItem(key, value), [TOKENS_KEY, JSON.stringify(tokens)]);
+}
+
+/** An unsigned ID token whose `exp` has passed: the page reads `exp` without verifying it, so
+ * a page holding this refreshes before calling the API (and never sends it). */
+function expiredIdToken() {
+  const part = (claims) => Buffer.from(JSON.stringify(claims)).toString('base64url');
+  return `${part({ alg: 'RS256', kid: 'k' })}.${part({ exp: 1 })}.c2ln`;
+}
+
+test('tabs that share tokens refresh once between them: one refreshes, the other waits and uses its tokens', async () => {
+  const user = await createUser(cfg, { password: PASSWORD });
+  const { context, page, errors } = await openPage(browser, 'two-tabs');
+  await configWith(context, { token_storage: 'local' });
+  await page.goto(base);
+  await signIn(page, user);
+  await expectEmail(page, user.email);
+  await storeShared(page, { ...JSON.parse(await storedTokens(page)), id_token: expiredIdToken() });
+  // The first refresh is held until the other tab is waiting for the refresh lock, so that the
+  // two tabs truly need a refresh at the same time.
+  const refreshes = [];
+  let release;
+  const released = new Promise((resolve) => (release = resolve));
+  await context.route(cognito, async (route) => {
+    if (operation(route.request()) === 'GetTokensFromRefreshToken') {
+      refreshes.push(route.request());
+      if (refreshes.length === 1) await released;
+    }
+    await route.continue();
+  });
+  const tab = await context.newPage();
+  await Promise.all([page.reload(), tab.goto(base)]);
+  await tab.waitForFunction(
+    async () => {
+      const { held, pending } = await navigator.locks.query();
+      return held.length === 1 && pending.length === 1;
+    },
+    null,
+    TIMEOUT,
+  );
+  release();
+  await expectEmail(page, user.email);
+  await expectEmail(tab, user.email);
+  assert.equal(refreshes.length, 1, 'one GetTokensFromRefreshToken for both tabs');
+  assertNoBreakage(errors);
+  await context.close();
+});
+
+test('a refresh token another tab spent does not sign this tab out: it takes the tokens that tab stored', async () => {
+  const user = await createUser(cfg, { password: PASSWORD });
+  const { context, page, errors, shot } = await openPage(browser, 'spent-refresh-token');
+  await configWith(context, { token_storage: 'local' });
+  await page.goto(base);
+  await signIn(page, user);
+  await expectEmail(page, user.email);
+  const first = JSON.parse(await storedTokens(page));
+  // Another session of the same user gives a second refresh token (what a rotation gives).
+  const other = await open('spent-refresh-token-other');
+  await signIn(other.page, user);
+  await expectEmail(other.page, user.email);
+  const second = JSON.parse(await storedTokens(other.page));
+  await other.context.close();
+
+  await storeShared(page, { ...first, id_token: expiredIdToken() });
+  // This tab's refresh with the first token is held while "another tab" rotates: it stores
+  // its new tokens, and the first refresh token is spent.
+  const sent = [];
+  let arrived;
+  const firstArrived = new Promise((resolve) => (arrived = resolve));
+  let release;
+  const released = new Promise((resolve) => (release = resolve));
+  await context.route(cognito, async (route) => {
+    if (operation(route.request()) === 'GetTokensFromRefreshToken') {
+      sent.push(JSON.parse(route.request().postData()).RefreshToken);
+      if (sent.length === 1) {
+        arrived();
+        await released;
+      }
+    }
+    await route.continue();
+  });
+  await page.reload();
+  await firstArrived;
+  await storeShared(page, { ...second, id_token: expiredIdToken() });
+  await revokeToken(cfg, first.refresh_token);
+  release();
+  await expectEmail(page, user.email);
+  await shot('still-signed-in');
+  assert.deepEqual(sent, [first.refresh_token, second.refresh_token], 'refused, then the stored token');
+  assert.equal(JSON.parse(await storedTokens(page)).refresh_token, second.refresh_token);
+  assert.equal((await page.locator('#alert').textContent()).trim(), '', 'no error shown');
   assertNoBreakage(errors);
   await context.close();
 });

@@ -15,9 +15,9 @@ use wasm_bindgen::JsCast as _;
 use whoami_shared::Email;
 use whoami_shared::api::{Envelope, Outcome};
 use whoami_shared::cognito::{
-    AuthFlow, AuthResponse, CONTENT_TYPE, InitiateAuthRequest, NEW_PASSWORD_REQUIRED, NewPasswordResponses,
-    RespondToAuthChallengeRequest, RevokeTokenRequest, TARGET_INITIATE_AUTH, TARGET_RESPOND_TO_AUTH_CHALLENGE,
-    TARGET_REVOKE_TOKEN,
+    AuthFlow, AuthResponse, CONTENT_TYPE, GetTokensFromRefreshTokenRequest, InitiateAuthRequest, NEW_PASSWORD_REQUIRED,
+    NewPasswordResponses, RespondToAuthChallengeRequest, RevokeTokenRequest, TARGET_GET_TOKENS_FROM_REFRESH_TOKEN,
+    TARGET_INITIATE_AUTH, TARGET_RESPOND_TO_AUTH_CHALLENGE, TARGET_REVOKE_TOKEN,
 };
 use whoami_shared::secret_hash::secret_hash;
 
@@ -159,8 +159,8 @@ struct Inner {
     config: Rc<Config>,
     store: TokenStore,
     tokens: RefCell<Tokens>,
-    /// The refresh in flight, which every caller that needs one awaits, so that two API
-    /// calls at once cause one REFRESH_TOKEN_AUTH, not two.
+    /// The refresh in flight, which every caller in this tab that needs one awaits, so that
+    /// two API calls at once cause one refresh, not two (other tabs wait on [`REFRESH_LOCK`]).
     refreshing: RefCell<Option<SharedRefresh>>,
 }
 
@@ -272,32 +272,66 @@ impl Authenticated {
         }
     }
 
+    /// Refreshes under [`REFRESH_LOCK`], so that tabs sharing tokens refresh one at a time
+    /// and a tab that waited uses what the other stored instead of spending the same refresh
+    /// token again (with rotation on, Cognito takes each one once).
     async fn refresh_now(&self) -> Result<(), AuthError> {
+        crate::lock::exclusive(REFRESH_LOCK, self.refresh_locked()).await
+    }
+
+    async fn refresh_locked(&self) -> Result<(), AuthError> {
+        if self.adopt_stored() == Some(Freshness::Fresh) {
+            return Ok(());
+        }
+        let sent = self.0.tokens.borrow().refresh_token.clone();
+        match self.get_tokens().await {
+            // Refused: if another tab rotated the token meanwhile (a browser without Web
+            // Locks), its tokens are in storage, and this tab carries on with them rather
+            // than signing out.
+            Err(refused) if refused.ends_session() => match self.adopt_stored() {
+                Some(Freshness::Fresh) => Ok(()),
+                Some(Freshness::RefreshFirst) if self.0.tokens.borrow().refresh_token != sent => {
+                    self.get_tokens().await
+                }
+                _ => Err(refused),
+            },
+            answer => answer,
+        }
+    }
+
+    /// Takes the stored tokens when another tab stored different ones since this tab last
+    /// read or wrote them, and says whether they can be used as they are.
+    fn adopt_stored(&self) -> Option<Freshness> {
+        let stored = self.0.store.load().filter(|stored| stored.refresh_token.is_some())?;
+        let mut tokens = self.0.tokens.borrow_mut();
+        if stored == *tokens {
+            return None;
+        }
+        *tokens = stored;
+        Some(tokens.freshness(now_secs()))
+    }
+
+    /// One GetTokensFromRefreshToken with the current refresh token, storing what it gives.
+    async fn get_tokens(&self) -> Result<(), AuthError> {
         let config = &self.0.config;
-        let (refresh_token, username) = {
-            let tokens = self.0.tokens.borrow();
-            (tokens.refresh_token.clone(), tokens.username())
-        };
-        let Some(refresh_token) = refresh_token else {
+        let Some(refresh_token) = self.0.tokens.borrow().refresh_token.clone() else {
             return Err(AuthError::SessionEnded);
         };
-        let request = InitiateAuthRequest {
+        let request = GetTokensFromRefreshTokenRequest {
             client_id: config.app_client_id.to_string(),
-            flow: AuthFlow::RefreshToken {
-                refresh_token,
-                secret_hash: client_secret_hash(config, username.as_deref().unwrap_or_default()),
-            },
+            refresh_token,
+            client_secret: config.app_client_secret.as_ref().map(|s| s.expose().to_owned()),
         };
-        let response = auth_response(
-            &post_cognito(config, TARGET_INITIATE_AUTH, json::to_string(&request), Call::Refresh).await?,
-        )?;
+        let body = json::to_string(&request);
+        let response =
+            auth_response(&post_cognito(config, TARGET_GET_TOKENS_FROM_REFRESH_TOKEN, body, Call::Refresh).await?)?;
         let result = response
             .authentication_result
             .ok_or_else(|| AuthError::Unexpected("a refresh without tokens".to_owned()))?;
         let mut tokens = self.0.tokens.borrow_mut();
         tokens.id_token = result.id_token;
         tokens.access_token = result.access_token;
-        // Cognito issues a new refresh token only when rotation is on.
+        // A new refresh token comes only when the client rotates them; the old one is then spent.
         if let Some(rotated) = result.refresh_token {
             tokens.refresh_token = Some(rotated);
         }
@@ -335,6 +369,9 @@ impl Authenticated {
         }
     }
 }
+
+/// The Web Lock every tab of the page takes to refresh the tokens.
+const REFRESH_LOCK: &str = "cognito-whoami.refresh";
 
 /// SECRET_HASH for `username`, when the app client has a secret.
 fn client_secret_hash(config: &Config, username: &str) -> Option<String> {

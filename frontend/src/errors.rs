@@ -55,7 +55,11 @@ impl AuthError {
             };
         };
         match (call, error.exception()) {
-            (Call::Refresh, "NotAuthorizedException" | "UserNotFoundException") => AuthError::SessionEnded,
+            // RefreshTokenReuseException: the token was rotated out (by another tab, or by an
+            // earlier refresh whose answer was lost) and its grace period is over.
+            (Call::Refresh, "NotAuthorizedException" | "UserNotFoundException" | "RefreshTokenReuseException") => {
+                AuthError::SessionEnded
+            }
             (Call::NewPassword, "NotAuthorizedException" | "CodeMismatchException" | "ExpiredCodeException") => {
                 AuthError::ChallengeExpired
             }
@@ -152,6 +156,7 @@ mod tests {
     #[test]
     fn the_call_changes_the_meaning() {
         check(Call::Refresh, 400, &body("NotAuthorizedException"), &AuthError::SessionEnded);
+        check(Call::Refresh, 400, &body("RefreshTokenReuseException"), &AuthError::SessionEnded);
         check(Call::NewPassword, 400, &body("NotAuthorizedException"), &AuthError::ChallengeExpired);
         check(Call::NewPassword, 400, &body("InvalidPasswordException"), &AuthError::PasswordPolicy("raw text".into()));
         check(Call::Refresh, 400, &body("TooManyRequestsException"), &AuthError::TooManyAttempts);

@@ -39,10 +39,6 @@ pub enum Freshness {
 #[derive(Debug, Deserialize)]
 struct IdClaims {
     exp: u64,
-    /// The pool's own name for the user (a UUID when users sign in by email): what
-    /// SECRET_HASH must be computed over when refreshing.
-    #[serde(rename = "cognito:username", default)]
-    username: Option<String>,
 }
 
 impl Tokens {
@@ -52,11 +48,6 @@ impl Tokens {
             Some(claims) => freshness(claims.exp, now),
             None => Freshness::RefreshFirst,
         }
-    }
-
-    /// The user's name in the pool, from the ID token.
-    pub fn username(&self) -> Option<String> {
-        id_claims(&self.id_token).and_then(|c| c.username)
     }
 }
 
@@ -135,7 +126,6 @@ pub(crate) mod tests {
         let t = tokens(r#"{"exp": 1700003600, "cognito:username": "4e13a754"}"#);
         assert_eq!(t.freshness(1_700_000_000), Freshness::Fresh);
         assert_eq!(t.freshness(1_700_003_400), Freshness::RefreshFirst);
-        assert_eq!(t.username().as_deref(), Some("4e13a754"));
         // A token the page cannot read is refreshed rather than sent.
         assert_eq!(tokens("not json").freshness(0), Freshness::RefreshFirst);
         let garbled = Tokens { id_token: "x".into(), ..t };

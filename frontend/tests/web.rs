@@ -148,7 +148,7 @@ fn the_browsers_json_reads_what_serde_json_reads() {
     for captured in [
         include_str!("../../shared/tests/data/cognito/initiate_auth.response.json"),
         include_str!("../../shared/tests/data/cognito/initiate_auth_new_password_required.response.json"),
-        include_str!("../../shared/tests/data/cognito/initiate_auth_refresh.response.json"),
+        include_str!("../../shared/tests/data/cognito/get_tokens_from_refresh_token.response.json"),
         include_str!("../../shared/tests/data/cognito/respond_to_auth_challenge.response.json"),
     ] {
         let browser: AuthResponse = json::from_str(captured).unwrap();

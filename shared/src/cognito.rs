@@ -1,6 +1,6 @@
-//! Cognito's JSON wire format for the calls the page makes: InitiateAuth (password and
-//! refresh-token flows), RespondToAuthChallenge (a new password) and RevokeToken, plus the
-//! `{"__type", "message"}` body of every error.
+//! Cognito's JSON wire format for the calls the page makes: InitiateAuth (the password flow),
+//! RespondToAuthChallenge (a new password), GetTokensFromRefreshToken and RevokeToken, plus
+//! the `{"__type", "message"}` body of every error.
 //!
 //! These are wire types only: field names and shapes exactly as Cognito writes them, no
 //! I/O. Callers convert them to their own domain types (the page's session, its error
@@ -18,6 +18,7 @@ pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
 pub const TARGET_INITIATE_AUTH: &str = "AWSCognitoIdentityProviderService.InitiateAuth";
 pub const TARGET_RESPOND_TO_AUTH_CHALLENGE: &str = "AWSCognitoIdentityProviderService.RespondToAuthChallenge";
 pub const TARGET_REVOKE_TOKEN: &str = "AWSCognitoIdentityProviderService.RevokeToken";
+pub const TARGET_GET_TOKENS_FROM_REFRESH_TOKEN: &str = "AWSCognitoIdentityProviderService.GetTokensFromRefreshToken";
 
 /// The body of an InitiateAuth request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,13 +43,6 @@ pub enum AuthFlow {
         #[serde(rename = "SECRET_HASH", default, skip_serializing_if = "Option::is_none")]
         secret_hash: Option<String>,
     },
-    #[serde(rename = "REFRESH_TOKEN_AUTH")]
-    RefreshToken {
-        #[serde(rename = "REFRESH_TOKEN")]
-        refresh_token: String,
-        #[serde(rename = "SECRET_HASH", default, skip_serializing_if = "Option::is_none")]
-        secret_hash: Option<String>,
-    },
 }
 
 // Written by hand so that a password or token never reaches a log through `{:?}`.
@@ -58,7 +52,6 @@ impl fmt::Debug for AuthFlow {
             AuthFlow::UserPassword { username, .. } => {
                 f.debug_struct("UserPassword").field("username", username).finish_non_exhaustive()
             }
-            AuthFlow::RefreshToken { .. } => f.debug_struct("RefreshToken").finish_non_exhaustive(),
         }
     }
 }
@@ -127,7 +120,8 @@ pub struct ChallengeParameters {
     pub username: Option<String>,
 }
 
-/// The tokens of a successful sign-in. A refresh answers without a new refresh token.
+/// The tokens of a successful sign-in. A refresh answers with a new refresh token only when
+/// the app client rotates them.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AuthenticationResult {
@@ -146,6 +140,26 @@ impl fmt::Debug for AuthenticationResult {
             .field("expires_in", &self.expires_in)
             .field("token_type", &self.token_type)
             .finish_non_exhaustive()
+    }
+}
+
+/// The body of a GetTokensFromRefreshToken request, the refresh that works whether or not the
+/// app client rotates refresh tokens (with rotation on, InitiateAuth's REFRESH_TOKEN_AUTH is
+/// refused). It answers like InitiateAuth, with an [`AuthenticationResult`] only, which holds a
+/// new refresh token when the client rotates them.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetTokensFromRefreshTokenRequest {
+    pub client_id: String,
+    pub refresh_token: String,
+    /// The app client's secret itself (not a SECRET_HASH), when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
+}
+
+impl fmt::Debug for GetTokensFromRefreshTokenRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GetTokensFromRefreshTokenRequest").field("client_id", &self.client_id).finish_non_exhaustive()
     }
 }
 
@@ -214,9 +228,16 @@ mod tests {
     }
 
     #[test]
-    fn initiate_auth_refresh_request() {
-        let request: InitiateAuthRequest = round_trip(fixture!("initiate_auth_refresh.request.json"));
-        assert!(matches!(request.flow, AuthFlow::RefreshToken { secret_hash: None, .. }));
+    fn get_tokens_from_refresh_token() {
+        let request: GetTokensFromRefreshTokenRequest =
+            round_trip(fixture!("get_tokens_from_refresh_token.request.json"));
+        assert!(request.client_secret.is_none() && !request.refresh_token.is_empty());
+        assert!(!format!("{request:?}").contains(&request.refresh_token));
+        // Without rotation (the emulator does not model it) no new refresh token comes back.
+        let refreshed: AuthResponse = round_trip(fixture!("get_tokens_from_refresh_token.response.json"));
+        let tokens = refreshed.authentication_result.unwrap();
+        assert!(tokens.refresh_token.is_none() && tokens.id_token.starts_with("eyJ"));
+        assert!(refreshed.challenge_name.is_none() && refreshed.session.is_none());
     }
 
     #[test]
@@ -238,9 +259,6 @@ mod tests {
         let tokens = signed_in.authentication_result.unwrap();
         assert!(tokens.refresh_token.is_some());
         assert_eq!((tokens.expires_in, tokens.token_type.as_str()), (3600, "Bearer"));
-
-        let refreshed: AuthResponse = round_trip(fixture!("initiate_auth_refresh.response.json"));
-        assert!(refreshed.authentication_result.unwrap().refresh_token.is_none());
 
         let challenged: AuthResponse = round_trip(fixture!("initiate_auth_new_password_required.response.json"));
         assert_eq!(challenged.challenge_name.as_deref(), Some(NEW_PASSWORD_REQUIRED));
@@ -268,6 +286,7 @@ mod tests {
             (fixture!("error_user_not_found.json"), "UserNotFoundException"),
             (fixture!("error_invalid_password.json"), "InvalidPasswordException"),
             (fixture!("error_refresh_revoked.json"), "NotAuthorizedException"),
+            (fixture!("error_refresh_revoked_get_tokens.json"), "NotAuthorizedException"),
         ] {
             let error: ErrorResponse = round_trip(captured);
             assert_eq!(error.exception(), exception);
