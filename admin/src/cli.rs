@@ -6,7 +6,7 @@ use clap::{ArgGroup, Parser, Subcommand, ValueEnum};
 use whoami_shared::Email;
 
 use crate::aws::AwsArgs;
-use crate::cognito::Username;
+use crate::cognito::{AuthFlow, Username};
 
 const ABOUT: &str = "Manage the users of a cognito-whoami user pool, sign in from the terminal and call the API";
 
@@ -108,8 +108,11 @@ pub enum TokenKind {
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Examples:
-  # Prompted for the password, prints the ID token
+  # Prompted for the password, prints the ID token; SRP proves the password without sending it
   whoami-admin login --username lucian@example.com
+
+  # Through an app client that allows only USER_PASSWORD_AUTH, not SRP
+  whoami-admin login --username lucian@example.com --auth-flow password
 
   # In a script, and straight into curl
   TOKEN=$(printf '%s\\n' \"$PASSWORD\" | whoami-admin login --username lucian@example.com --password-stdin)
@@ -140,6 +143,10 @@ pub struct SignInArgs {
     /// If Cognito asks for a new password (the user has a temporary one), answer with the next line of standard input
     #[arg(long)]
     pub new_password_stdin: bool,
+    /// How to prove the password [default: auth_flow in the config file, else srp]. Use password
+    /// only for an app client that does not allow SRP (ALLOW_USER_SRP_AUTH)
+    #[arg(long, value_enum, value_name = "FLOW")]
+    pub auth_flow: Option<AuthFlow>,
 }
 
 /// Set a user's password, permanent unless --temporary
@@ -210,6 +217,10 @@ pub struct CallApi {
     /// If Cognito asks for a new password, answer with the next line of standard input
     #[arg(long, conflicts_with = "token_stdin")]
     pub new_password_stdin: bool,
+    /// How to prove the password [default: auth_flow in the config file, else srp]. Use password
+    /// only for an app client that does not allow SRP (ALLOW_USER_SRP_AUTH)
+    #[arg(long, value_enum, value_name = "FLOW", conflicts_with = "token_stdin")]
+    pub auth_flow: Option<AuthFlow>,
     /// Read an ID token from standard input instead of signing in
     #[arg(long)]
     pub token_stdin: bool,
@@ -283,6 +294,8 @@ mod tests {
             &["call-api"],
             &["call-api", "--token-stdin", "--username", "a@b.c"],
             &["call-api", "--token-stdin", "--password-stdin"],
+            &["call-api", "--token-stdin", "--auth-flow", "srp"],
+            &["login", "--username", "a@b.c", "--auth-flow", "USER_SRP_AUTH"],
             &["list-users", "--region", "Europe"],
             // Plain HTTP only to this machine.
             &["list-users", "--endpoint-url", "http://cognito.example.com"],
@@ -290,6 +303,20 @@ mod tests {
             let err = parse(args).unwrap_err();
             assert_eq!(err.exit_code(), 2, "{args:?}");
         }
+    }
+
+    #[test]
+    fn the_auth_flow_is_left_to_the_config_file_unless_given() {
+        let flow = |args: &[&str]| match parse(args).unwrap().command {
+            Command::Login(login) => login.sign_in.auth_flow,
+            Command::CallApi(call) => call.auth_flow,
+            _ => unreachable!(),
+        };
+        assert_eq!(flow(&["login", "--username", "a@b.c"]), None);
+        assert_eq!(flow(&["login", "--username", "a@b.c", "--auth-flow", "srp"]), Some(AuthFlow::Srp));
+        assert_eq!(flow(&["call-api", "--username", "a@b.c", "--auth-flow", "password"]), Some(AuthFlow::Password));
+        let help = Cli::command().find_subcommand_mut("login").unwrap().render_long_help().to_string();
+        assert!(help.contains("does not allow SRP"), "{help}");
     }
 
     #[test]

@@ -3,16 +3,23 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_cognitoidentityprovider::Client;
+use aws_sdk_cognitoidentityprovider::config::http::HttpResponse;
 use aws_sdk_cognitoidentityprovider::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthOutput;
+use aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::RespondToAuthChallengeOutput;
+use aws_sdk_cognitoidentityprovider::primitives::{DateTime, DateTimeFormat};
 use aws_sdk_cognitoidentityprovider::types::{
     AttributeType, AuthFlowType, AuthenticationResultType, ChallengeNameType, DeliveryMediumType, MessageActionType,
     UserType,
 };
+use num_bigint::BigUint;
 use serde::Serialize;
 use whoami_shared::secret_hash::secret_hash;
+use whoami_shared::srp::{self, PasswordVerifier, SrpError};
 use whoami_shared::{AppClientId, Email, UserPoolId};
 
 use crate::config::ClientSecret;
@@ -52,11 +59,79 @@ impl fmt::Display for Username {
     }
 }
 
+/// How `login` and `call-api` prove the password to Cognito.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuthFlow {
+    /// USER_SRP_AUTH: prove the password without sending it (the app client must allow
+    /// ALLOW_USER_SRP_AUTH)
+    #[default]
+    Srp,
+    /// USER_PASSWORD_AUTH: send the password itself to Cognito, over TLS; only for an app client
+    /// that does not allow SRP
+    Password,
+}
+
+impl AuthFlow {
+    /// The value `--auth-flow` and the config file's `auth_flow` take.
+    pub fn name(self) -> &'static str {
+        match self {
+            AuthFlow::Srp => "srp",
+            AuthFlow::Password => "password",
+        }
+    }
+
+    /// Cognito's name for the flow, as its refusals spell it.
+    fn cognito_name(self) -> &'static str {
+        match self {
+            AuthFlow::Srp => "USER_SRP_AUTH",
+            AuthFlow::Password => "USER_PASSWORD_AUTH",
+        }
+    }
+
+    /// The other flow, the one to suggest when the app client refuses this one.
+    fn other(self) -> Self {
+        match self {
+            AuthFlow::Srp => AuthFlow::Password,
+            AuthFlow::Password => AuthFlow::Srp,
+        }
+    }
+}
+
+impl fmt::Display for AuthFlow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// How far apart this machine's clock and Cognito's may be before a refused SRP proof is blamed
+/// on the clock. Cognito checks the signed TIMESTAMP against its own time; AWS documents no
+/// tolerance, and its request signatures allow five minutes.
+const CLOCK_TOLERANCE_SECONDS: u64 = 5 * 60;
+
 /// A failed call to Cognito, in words an operator can act on.
 #[derive(Debug, thiserror::Error)]
 pub enum CognitoError {
-    #[error("incorrect username or password, or the user is disabled (Cognito said: {0})")]
+    // With PreventUserExistenceErrors on, Cognito answers an unknown user this way too, so the
+    // message cannot tell the two apart.
+    #[error("incorrect username or password; check both and try again")]
+    IncorrectCredentials,
+    #[error("user `{0}` is disabled; an administrator can enable them again (`aws cognito-idp admin-enable-user`)")]
+    UserDisabled(String),
+    #[error("Cognito did not authorize the request: {0}{hint}", hint = secret_hash_hint(.0))]
     NotAuthorized(String),
+    #[error("Cognito refused the time this machine signed the sign-in with ({0}); check this machine's clock")]
+    ClockSkew(String),
+    #[error(
+        "the app client does not allow {} (Cognito said: {message}); sign in with `--auth-flow {}` \
+         (or `auth_flow = \"{}\"` in the config file), or allow ALLOW_{} in the app client's \
+         authentication flows",
+        flow.cognito_name(), flow.other(), flow.other(), flow.cognito_name()
+    )]
+    FlowNotAllowed { flow: AuthFlow, message: String },
+    #[error("cannot answer Cognito's PASSWORD_VERIFIER challenge: {0}")]
+    Srp(#[from] SrpError),
+    #[error("cannot draw random bytes from the operating system for SRP: {0}")]
+    Random(String),
     #[error("there is no user `{0}` in the pool; `whoami-admin list-users` shows who there is")]
     UserNotFound(String),
     #[error(
@@ -78,7 +153,7 @@ pub enum CognitoError {
     UsernameExists(String),
     #[error("the password does not meet the pool's password policy: {0}")]
     InvalidPassword(String),
-    #[error("Cognito refused a parameter: {0}{hint}", hint = auth_flow_hint(.0))]
+    #[error("Cognito refused a parameter: {0}")]
     InvalidParameter(String),
     #[error(
         "Cognito does not know the user pool or app client ({0}); check user_pool_id, app_client_id \
@@ -107,12 +182,26 @@ pub enum CognitoError {
     Sdk(String),
 }
 
-fn auth_flow_hint(message: &str) -> &'static str {
-    if message.contains("USER_PASSWORD_AUTH") {
-        "; enable ALLOW_USER_PASSWORD_AUTH in the app client's authentication flows"
+fn secret_hash_hint(message: &str) -> &'static str {
+    if message.to_ascii_lowercase().contains("secret hash") || message.contains("SECRET_HASH") {
+        "; check app_client_secret in the config file: it must be the app client's secret, or absent \
+         when the client has none"
     } else {
         ""
     }
+}
+
+/// The app client refused the sign-in flow itself; Cognito says so with an
+/// InvalidParameterException naming the flow.
+fn flow_refused(message: &str) -> Option<AuthFlow> {
+    [AuthFlow::Srp, AuthFlow::Password].into_iter().find(|flow| message.contains(flow.cognito_name()))
+}
+
+/// Cognito's refusal of the TIMESTAMP an SRP proof was signed with, by what its message says
+/// (its complaints about the format are this tool's fault, not the clock's).
+fn timestamp_refused(message: &str) -> bool {
+    let message = message.to_ascii_lowercase();
+    message.contains("timestamp") && !message.contains("format")
 }
 
 /// Turns the SDK's error into a [`CognitoError`]; `subject` is the username or email the call was about.
@@ -128,7 +217,12 @@ where
             // Cognito's `__type`s are its stable contract, the same across operations, so one
             // table serves every call.
             match err.code().unwrap_or("") {
-                "NotAuthorizedException" => CognitoError::NotAuthorized(message),
+                "NotAuthorizedException" => match message.as_str() {
+                    "Incorrect username or password." => CognitoError::IncorrectCredentials,
+                    "User is disabled." => CognitoError::UserDisabled(subject),
+                    _ if timestamp_refused(&message) => CognitoError::ClockSkew(format!("Cognito said: {message}")),
+                    _ => CognitoError::NotAuthorized(message),
+                },
                 "UserNotFoundException" => CognitoError::UserNotFound(subject),
                 "UserNotConfirmedException" => CognitoError::UserNotConfirmed(subject),
                 "PasswordResetRequiredException" => CognitoError::PasswordResetRequired(subject),
@@ -137,7 +231,11 @@ where
                 }
                 "UsernameExistsException" | "AliasExistsException" => CognitoError::UsernameExists(subject),
                 "InvalidPasswordException" => CognitoError::InvalidPassword(message),
-                "InvalidParameterException" => CognitoError::InvalidParameter(message),
+                "InvalidParameterException" => match flow_refused(&message) {
+                    Some(flow) => CognitoError::FlowNotAllowed { flow, message },
+                    None if timestamp_refused(&message) => CognitoError::ClockSkew(format!("Cognito said: {message}")),
+                    None => CognitoError::InvalidParameter(message),
+                },
                 "ResourceNotFoundException" => CognitoError::ResourceNotFound(message),
                 code => CognitoError::Other { code: code.to_owned(), message },
             }
@@ -352,8 +450,16 @@ impl Cognito {
         }
     }
 
-    /// InitiateAuth with USER_PASSWORD_AUTH.
-    pub async fn sign_in(&self, username: &str, password: &Password) -> Result<SignIn, CognitoError> {
+    /// Signs `username` in with `password` through `flow`: tokens, or Cognito wants a new password.
+    pub async fn sign_in(&self, flow: AuthFlow, username: &str, password: &Password) -> Result<SignIn, CognitoError> {
+        match flow {
+            AuthFlow::Srp => self.sign_in_srp(username, password, &random_a()?, unix_now).await,
+            AuthFlow::Password => self.sign_in_password(username, password).await,
+        }
+    }
+
+    /// InitiateAuth with USER_PASSWORD_AUTH: the password goes to Cognito.
+    async fn sign_in_password(&self, username: &str, password: &Password) -> Result<SignIn, CognitoError> {
         let mut parameters = HashMap::from([
             ("USERNAME".to_owned(), username.to_owned()),
             ("PASSWORD".to_owned(), password.expose().to_owned()),
@@ -370,24 +476,77 @@ impl Cognito {
             .send()
             .await
             .map_err(|e| map_error(&e, username))?;
-        if let Some(result) = answer.authentication_result() {
-            return Tokens::from_result(result).map(SignIn::Done);
+        Step::from(&answer).outcome(username)
+    }
+
+    /// InitiateAuth with USER_SRP_AUTH, then RespondToAuthChallenge with the PASSWORD_VERIFIER
+    /// proof: only `A` and a signature leave this machine, never the password.
+    ///
+    /// `random_a` is the secret behind `A`; `now` gives the Unix time to sign, read once the
+    /// challenge is in (Cognito compares it with its own clock).
+    async fn sign_in_srp(
+        &self,
+        username: &str,
+        password: &Password,
+        random_a: &[u8; 128],
+        now: impl FnOnce() -> u64,
+    ) -> Result<SignIn, CognitoError> {
+        let srp = srp::Client::<BigUint>::new(random_a);
+        let mut parameters =
+            HashMap::from([("USERNAME".to_owned(), username.to_owned()), ("SRP_A".to_owned(), srp.srp_a())]);
+        if let Some(hash) = self.app.secret_hash(username) {
+            parameters.insert("SECRET_HASH".to_owned(), hash);
         }
-        match answer.challenge_name() {
-            Some(ChallengeNameType::NewPasswordRequired) => {
-                // Cognito names the user in USER_ID_FOR_SRP; older emulators (moto) in USERNAME.
-                let parameters = answer.challenge_parameters();
-                let username = ["USER_ID_FOR_SRP", "USERNAME"]
-                    .iter()
-                    .find_map(|key| parameters.and_then(|p| p.get(*key)))
-                    .map_or(username, String::as_str)
-                    .to_owned();
-                let session = answer.session().ok_or(CognitoError::IncompleteAnswer("session"))?.to_owned();
-                Ok(SignIn::NewPasswordRequired(NewPasswordChallenge { session, username }))
-            }
-            Some(other) => Err(CognitoError::UnsupportedChallenge(other.as_str().to_owned())),
-            None => Err(CognitoError::IncompleteAnswer("tokens or challenge")),
+        let challenge = self
+            .client
+            .initiate_auth()
+            .auth_flow(AuthFlowType::UserSrpAuth)
+            .client_id(self.app.id.as_str())
+            .set_auth_parameters(Some(parameters))
+            .send()
+            .await
+            .map_err(|e| map_error(&e, username))?;
+        if challenge.challenge_name() != Some(&ChallengeNameType::PasswordVerifier) {
+            return Step::from(&challenge).outcome(username);
         }
+
+        let parameter = |key: &'static str| {
+            challenge
+                .challenge_parameters()
+                .and_then(|p| p.get(key))
+                .map(String::as_str)
+                .ok_or(CognitoError::IncompleteAnswer(key))
+        };
+        let verifier = PasswordVerifier {
+            salt_hex: parameter("SALT")?,
+            srp_b_hex: parameter("SRP_B")?,
+            secret_block_b64: parameter("SECRET_BLOCK")?,
+            user_id_for_srp: parameter("USER_ID_FOR_SRP")?,
+        };
+        let signed_at = now();
+        let proof = srp.answer(&verifier, &self.pool, password.expose(), signed_at)?;
+        // From here on the user is the one Cognito named: with email sign-in that is the
+        // internal username, not the email typed, and SECRET_HASH must be over it.
+        let mut responses = HashMap::from([
+            ("USERNAME".to_owned(), proof.username.clone()),
+            ("PASSWORD_CLAIM_SECRET_BLOCK".to_owned(), verifier.secret_block_b64.to_owned()),
+            ("PASSWORD_CLAIM_SIGNATURE".to_owned(), proof.signature),
+            ("TIMESTAMP".to_owned(), proof.timestamp),
+        ]);
+        if let Some(hash) = self.app.secret_hash(&proof.username) {
+            responses.insert("SECRET_HASH".to_owned(), hash);
+        }
+        let answer = self
+            .client
+            .respond_to_auth_challenge()
+            .client_id(self.app.id.as_str())
+            .challenge_name(ChallengeNameType::PasswordVerifier)
+            .set_session(challenge.session().map(str::to_owned))
+            .set_challenge_responses(Some(responses))
+            .send()
+            .await
+            .map_err(|e| refused_proof(&e, username, signed_at))?;
+        Step::from(&answer).outcome(&proof.username)
     }
 
     /// RespondToAuthChallenge for NEW_PASSWORD_REQUIRED.
@@ -423,6 +582,101 @@ impl Cognito {
     }
 }
 
+/// What one InitiateAuth or RespondToAuthChallenge answered, whichever it was.
+struct Step<'a> {
+    result: Option<&'a AuthenticationResultType>,
+    challenge: Option<&'a ChallengeNameType>,
+    parameters: Option<&'a HashMap<String, String>>,
+    session: Option<&'a str>,
+}
+
+impl<'a> From<&'a InitiateAuthOutput> for Step<'a> {
+    fn from(answer: &'a InitiateAuthOutput) -> Self {
+        Self {
+            result: answer.authentication_result(),
+            challenge: answer.challenge_name(),
+            parameters: answer.challenge_parameters(),
+            session: answer.session(),
+        }
+    }
+}
+
+impl<'a> From<&'a RespondToAuthChallengeOutput> for Step<'a> {
+    fn from(answer: &'a RespondToAuthChallengeOutput) -> Self {
+        Self {
+            result: answer.authentication_result(),
+            challenge: answer.challenge_name(),
+            parameters: answer.challenge_parameters(),
+            session: answer.session(),
+        }
+    }
+}
+
+impl Step<'_> {
+    /// Tokens, or the NEW_PASSWORD_REQUIRED challenge for the user Cognito names (`username`
+    /// when it names none); any other challenge is refused by name.
+    fn outcome(&self, username: &str) -> Result<SignIn, CognitoError> {
+        if let Some(result) = self.result {
+            return Tokens::from_result(result).map(SignIn::Done);
+        }
+        match self.challenge {
+            Some(ChallengeNameType::NewPasswordRequired) => {
+                // Cognito names the user in USER_ID_FOR_SRP; older emulators (moto) in USERNAME.
+                let username = ["USER_ID_FOR_SRP", "USERNAME"]
+                    .iter()
+                    .find_map(|key| self.parameters.and_then(|p| p.get(*key)))
+                    .map_or(username, String::as_str)
+                    .to_owned();
+                let session = self.session.ok_or(CognitoError::IncompleteAnswer("session"))?.to_owned();
+                Ok(SignIn::NewPasswordRequired(NewPasswordChallenge { session, username }))
+            }
+            Some(other) => Err(CognitoError::UnsupportedChallenge(other.as_str().to_owned())),
+            None => Err(CognitoError::IncompleteAnswer("tokens or challenge")),
+        }
+    }
+}
+
+/// Cognito's refusal of a PASSWORD_VERIFIER proof signed at `signed_at`. When the refusal's
+/// `Date` is far from that time, the clock is the likely reason, whatever Cognito's message.
+fn refused_proof<E>(err: &SdkError<E, HttpResponse>, username: &str, signed_at: u64) -> CognitoError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let error = map_error(err, username);
+    if !matches!(error, CognitoError::IncorrectCredentials | CognitoError::NotAuthorized(_)) {
+        return error;
+    }
+    let cognito_time = err
+        .raw_response()
+        .and_then(|response| response.headers().get("date"))
+        .and_then(|date| DateTime::from_str(date, DateTimeFormat::HttpDate).ok())
+        .and_then(|date| u64::try_from(date.secs()).ok());
+    match cognito_time {
+        Some(cognito_time) if cognito_time.abs_diff(signed_at) > CLOCK_TOLERANCE_SECONDS => {
+            CognitoError::ClockSkew(format!(
+                "this machine's clock said {}, Cognito's said {}",
+                srp::cognito_timestamp(signed_at),
+                srp::cognito_timestamp(cognito_time)
+            ))
+        }
+        _ => error,
+    }
+}
+
+/// The secret behind SRP's `A`: 128 bytes from the operating system's generator, as the
+/// reference clients draw.
+fn random_a() -> Result<[u8; 128], CognitoError> {
+    let mut bytes = [0; 128];
+    getrandom::fill(&mut bytes).map_err(|e| CognitoError::Random(e.to_string()))?;
+    Ok(bytes)
+}
+
+/// Seconds since the Unix epoch by this machine's clock (0 for a clock set before 1970, which
+/// Cognito then refuses as a wrong clock).
+fn unix_now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_secs())
+}
+
 fn attribute(name: &str, value: &str) -> AttributeType {
     AttributeType::builder().name(name).value(value).build().expect("the attribute's name is set")
 }
@@ -432,11 +686,10 @@ mod tests {
     use aws_sdk_cognitoidentityprovider::operation::admin_create_user::AdminCreateUserOutput;
     use aws_sdk_cognitoidentityprovider::operation::admin_delete_user::AdminDeleteUserOutput;
     use aws_sdk_cognitoidentityprovider::operation::admin_set_user_password::AdminSetUserPasswordOutput;
-    use aws_sdk_cognitoidentityprovider::operation::initiate_auth::InitiateAuthOutput;
     use aws_sdk_cognitoidentityprovider::operation::list_users::ListUsersOutput;
-    use aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::RespondToAuthChallengeOutput;
     use aws_sdk_cognitoidentityprovider::types::UserStatusType;
     use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+    use aws_smithy_types::body::SdkBody;
 
     use super::*;
 
@@ -493,7 +746,9 @@ mod tests {
             })
             .then_output(|| InitiateAuthOutput::builder().authentication_result(auth_result()).build());
         let cognito = cognito(&[&rule], Some("secret"));
-        let SignIn::Done(tokens) = cognito.sign_in("alice@example.com", &password("Pa55-word")).await.unwrap() else {
+        let SignIn::Done(tokens) =
+            cognito.sign_in(AuthFlow::Password, "alice@example.com", &password("Pa55-word")).await.unwrap()
+        else {
             panic!("expected tokens");
         };
         assert_eq!(rule.num_calls(), 1);
@@ -508,7 +763,7 @@ mod tests {
         let rule = mock!(Client::initiate_auth)
             .match_requests(|r| r.auth_parameters().is_some_and(|p| p.len() == 2 && !p.contains_key("SECRET_HASH")))
             .then_output(|| InitiateAuthOutput::builder().authentication_result(auth_result()).build());
-        cognito(&[&rule], None).sign_in("alice@example.com", &password("Pa55-word")).await.unwrap();
+        cognito(&[&rule], None).sign_in(AuthFlow::Password, "alice@example.com", &password("Pa55-word")).await.unwrap();
         assert_eq!(rule.num_calls(), 1);
     }
 
@@ -534,7 +789,7 @@ mod tests {
             .then_output(|| RespondToAuthChallengeOutput::builder().authentication_result(auth_result()).build());
         let cognito = cognito(&[&initiate, &respond], Some("secret"));
         let SignIn::NewPasswordRequired(challenge) =
-            cognito.sign_in("alice@example.com", &password("Temp-1")).await.unwrap()
+            cognito.sign_in(AuthFlow::Password, "alice@example.com", &password("Temp-1")).await.unwrap()
         else {
             panic!("expected the challenge");
         };
@@ -549,7 +804,7 @@ mod tests {
         let rule = mock!(Client::initiate_auth).then_output(|| {
             InitiateAuthOutput::builder().challenge_name(ChallengeNameType::SoftwareTokenMfa).session("s").build()
         });
-        let err = cognito(&[&rule], None).sign_in("a", &password("p")).await.unwrap_err();
+        let err = cognito(&[&rule], None).sign_in(AuthFlow::Password, "a", &password("p")).await.unwrap_err();
         assert!(matches!(err, CognitoError::UnsupportedChallenge(ref name) if name == "SOFTWARE_TOKEN_MFA"), "{err}");
     }
 
@@ -689,25 +944,39 @@ mod tests {
         builder.sequence().http_status(400, Some(body)).times(5).build()
     }
 
-    async fn sign_in_error(code: &str, message: &str) -> CognitoError {
+    async fn sign_in_error(flow: AuthFlow, code: &str, message: &str) -> CognitoError {
         let rule = cognito_error(mock!(Client::initiate_auth), code, message);
-        cognito(&[&rule], None).sign_in("ana@example.com", &password("Pa55-word")).await.unwrap_err()
+        cognito(&[&rule], None).sign_in(flow, "ana@example.com", &password("Pa55-word")).await.unwrap_err()
     }
 
+    /// Cognito's refusal of InitiateAuth reads the same whichever flow asked.
     async fn check(code: &str, message: &str, expected: &str) {
-        let err = sign_in_error(code, message).await.to_string();
-        assert!(err.contains(expected), "{code}: `{err}` should contain `{expected}`");
-        assert!(!err.contains("Pa55-word"), "{err}");
+        for flow in [AuthFlow::Srp, AuthFlow::Password] {
+            let err = sign_in_error(flow, code, message).await.to_string();
+            assert!(err.contains(expected), "{code} ({flow}): `{err}` should contain `{expected}`");
+            assert!(!err.contains("Pa55-word"), "{err}");
+        }
     }
 
     #[tokio::test]
     async fn sign_in_errors_become_plain_messages() {
+        // A wrong password, and an unknown user when the pool prevents user-existence errors.
         check(
             "NotAuthorizedException",
             "Incorrect username or password.",
-            "incorrect username or password, or the user is disabled (Cognito said: Incorrect username or password.)",
+            "incorrect username or password; check both and try again",
         )
         .await;
+        check("NotAuthorizedException", "User is disabled.", "user `ana@example.com` is disabled; an administrator")
+            .await;
+        check(
+            "NotAuthorizedException",
+            "Unable to verify secret hash for client client123",
+            "Cognito did not authorize the request: Unable to verify secret hash for client client123; check \
+             app_client_secret in the config file",
+        )
+        .await;
+        check("NotAuthorizedException", "Password attempts exceeded", "Cognito did not authorize the request").await;
         check("UserNotFoundException", "User does not exist.", "there is no user `ana@example.com` in the pool").await;
         check("UserNotConfirmedException", "User is not confirmed.", "user `ana@example.com` has not confirmed").await;
         check("PasswordResetRequiredException", "Password reset required", "must reset their password").await;
@@ -715,14 +984,281 @@ mod tests {
         check(
             "InvalidParameterException",
             "USER_PASSWORD_AUTH flow not enabled for this client",
-            "enable ALLOW_USER_PASSWORD_AUTH in the app client",
+            "the app client does not allow USER_PASSWORD_AUTH (Cognito said: USER_PASSWORD_AUTH flow not enabled \
+             for this client); sign in with `--auth-flow srp` (or `auth_flow = \"srp\"` in the config file), or \
+             allow ALLOW_USER_PASSWORD_AUTH",
         )
         .await;
+        check(
+            "InvalidParameterException",
+            "USER_SRP_AUTH is not enabled for the client.",
+            "the app client does not allow USER_SRP_AUTH (Cognito said: USER_SRP_AUTH is not enabled for the \
+             client.); sign in with `--auth-flow password` (or `auth_flow = \"password\"` in the config file), or \
+             allow ALLOW_USER_SRP_AUTH",
+        )
+        .await;
+        check("InvalidParameterException", "Missing required parameter SRP_A", "Cognito refused a parameter").await;
         check("ResourceNotFoundException", "User pool client x does not exist.", "check user_pool_id, app_client_id")
             .await;
         check("InternalErrorException", "oops", "Cognito answered InternalErrorException: oops").await;
         // The code may come with a namespace prefix, which the SDK removes.
         check("com.amazonaws.cognito#UserNotFoundException", "User does not exist.", "there is no user").await;
+    }
+
+    // SRP, with a fixed secret `a` and clock so the expected proof can be computed here.
+
+    const RANDOM_A: [u8; 128] = [0x3c; 128];
+    /// Thu Sep 19 ... 2026: the time the proof is signed at.
+    const SIGNED_AT: u64 = 1_789_800_000;
+    const SALT: &str = "4fdfd8cbe7ae10134ec0e0f31bd91ef8";
+    const SRP_B: &str = "9c1e6f0a7d2b4c3e8f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8";
+    const SECRET_BLOCK: &str = "c2VjcmV0IGJsb2NrIGZyb20gQ29nbml0bw==";
+
+    fn verifier_challenge(session: Option<&str>) -> InitiateAuthOutput {
+        InitiateAuthOutput::builder()
+            .challenge_name(ChallengeNameType::PasswordVerifier)
+            .set_session(session.map(str::to_owned))
+            .challenge_parameters("SALT", SALT)
+            .challenge_parameters("SRP_B", SRP_B)
+            .challenge_parameters("SECRET_BLOCK", SECRET_BLOCK)
+            .challenge_parameters("USER_ID_FOR_SRP", UUID)
+            .challenge_parameters("USERNAME", UUID)
+            .build()
+    }
+
+    /// The proof for `password` as the shared SRP client computes it for the challenge above,
+    /// answered for USER_ID_FOR_SRP.
+    fn expected_proof(password: &str) -> srp::Answer {
+        let verifier = PasswordVerifier {
+            salt_hex: SALT,
+            srp_b_hex: SRP_B,
+            secret_block_b64: SECRET_BLOCK,
+            user_id_for_srp: UUID,
+        };
+        srp::Client::<BigUint>::new(&RANDOM_A).answer(&verifier, &POOL.parse().unwrap(), password, SIGNED_AT).unwrap()
+    }
+
+    /// No key is PASSWORD and no value holds `password`.
+    fn without_password(map: Option<&HashMap<String, String>>, password: &str) -> bool {
+        map.is_some_and(|m| !m.contains_key("PASSWORD") && m.values().all(|v| !v.contains(password)))
+    }
+
+    async fn sign_in_srp(cognito: &Cognito, username: &str, pw: &str) -> Result<SignIn, CognitoError> {
+        cognito.sign_in_srp(username, &password(pw), &RANDOM_A, || SIGNED_AT).await
+    }
+
+    #[tokio::test]
+    async fn srp_proves_the_password_without_sending_it() {
+        let srp_a = srp::Client::<BigUint>::new(&RANDOM_A).srp_a();
+        let proof = expected_proof("Pa55-word");
+        let initiate = mock!(Client::initiate_auth)
+            .match_requests(move |r| {
+                let p = r.auth_parameters();
+                r.auth_flow() == Some(&AuthFlowType::UserSrpAuth)
+                    && r.client_id() == Some(CLIENT_ID)
+                    && p.map(HashMap::len) == Some(3)
+                    && param(p, "USERNAME") == Some("alice@example.com")
+                    && param(p, "SRP_A") == Some(srp_a.as_str())
+                    && param(p, "SECRET_HASH") == Some(HASH_ALICE)
+                    && without_password(p, "Pa55-word")
+            })
+            .then_output(|| verifier_challenge(None));
+        let respond = mock!(Client::respond_to_auth_challenge)
+            .match_requests(move |r| {
+                let p = r.challenge_responses();
+                r.client_id() == Some(CLIENT_ID)
+                    && r.challenge_name() == Some(&ChallengeNameType::PasswordVerifier)
+                    // Cognito gives no Session with PASSWORD_VERIFIER; SECRET_BLOCK is the handle.
+                    && r.session().is_none()
+                    && p.map(HashMap::len) == Some(5)
+                    && param(p, "USERNAME") == Some(UUID)
+                    && param(p, "SECRET_HASH") == Some(HASH_UUID)
+                    && param(p, "PASSWORD_CLAIM_SECRET_BLOCK") == Some(SECRET_BLOCK)
+                    && param(p, "TIMESTAMP") == Some(proof.timestamp.as_str())
+                    && param(p, "PASSWORD_CLAIM_SIGNATURE") == Some(proof.signature.as_str())
+                    && without_password(p, "Pa55-word")
+            })
+            .then_output(|| RespondToAuthChallengeOutput::builder().authentication_result(auth_result()).build());
+        let cognito = cognito(&[&initiate, &respond], Some("secret"));
+        let SignIn::Done(tokens) = sign_in_srp(&cognito, "alice@example.com", "Pa55-word").await.unwrap() else {
+            panic!("expected tokens");
+        };
+        assert_eq!((initiate.num_calls(), respond.num_calls()), (1, 1));
+        assert_eq!(tokens.id.expose(), "id.token.x");
+        // The clock and the random `a` are really used: another `a` gives another SRP_A.
+        assert_ne!(srp::Client::<BigUint>::new(&[0x3d; 128]).srp_a(), srp::Client::<BigUint>::new(&RANDOM_A).srp_a());
+        assert_eq!(expected_proof("Pa55-word").timestamp, srp::cognito_timestamp(SIGNED_AT));
+    }
+
+    #[tokio::test]
+    async fn srp_without_a_client_secret_sends_no_secret_hash_and_passes_a_session_on() {
+        let initiate = mock!(Client::initiate_auth)
+            .match_requests(|r| r.auth_parameters().is_some_and(|p| p.len() == 2 && !p.contains_key("SECRET_HASH")))
+            .then_output(|| verifier_challenge(Some("session-1")));
+        let respond = mock!(Client::respond_to_auth_challenge)
+            .match_requests(|r| {
+                r.session() == Some("session-1")
+                    && r.challenge_responses().is_some_and(|p| p.len() == 4 && !p.contains_key("SECRET_HASH"))
+            })
+            .then_output(|| RespondToAuthChallengeOutput::builder().authentication_result(auth_result()).build());
+        let cognito = cognito(&[&initiate, &respond], None);
+        sign_in_srp(&cognito, "alice", "Pa55-word").await.unwrap();
+        assert_eq!((initiate.num_calls(), respond.num_calls()), (1, 1));
+    }
+
+    #[tokio::test]
+    async fn the_public_srp_sign_in_draws_a_fresh_a_each_time() {
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let record = std::sync::Arc::clone(&seen);
+        let initiate = mock!(Client::initiate_auth)
+            .match_requests(move |r| {
+                record.lock().unwrap().push(param(r.auth_parameters(), "SRP_A").unwrap_or_default().to_owned());
+                true
+            })
+            .then_output(|| InitiateAuthOutput::builder().challenge_name(ChallengeNameType::SmsMfa).build());
+        let cognito = cognito(&[&initiate], None);
+        for _ in 0..2 {
+            cognito.sign_in(AuthFlow::Srp, "alice", &password("Pa55-word")).await.unwrap_err();
+        }
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 2);
+        assert!(seen.iter().all(|a| a.len() > 700 && a.chars().all(|c| c.is_ascii_hexdigit())), "{seen:?}");
+        assert_ne!(seen[0], seen[1]);
+    }
+
+    #[tokio::test]
+    async fn new_password_required_after_the_password_verifier() {
+        let initiate = mock!(Client::initiate_auth).then_output(|| verifier_challenge(None));
+        let respond = mock!(Client::respond_to_auth_challenge)
+            .match_requests(|r| r.challenge_name() == Some(&ChallengeNameType::PasswordVerifier))
+            .then_output(|| {
+                RespondToAuthChallengeOutput::builder()
+                    .challenge_name(ChallengeNameType::NewPasswordRequired)
+                    .session("session-2")
+                    .challenge_parameters("USER_ID_FOR_SRP", UUID)
+                    .challenge_parameters("requiredAttributes", "[]")
+                    .build()
+            });
+        let new_password = mock!(Client::respond_to_auth_challenge)
+            .match_requests(|r| {
+                r.challenge_name() == Some(&ChallengeNameType::NewPasswordRequired)
+                    && r.session() == Some("session-2")
+                    && param(r.challenge_responses(), "USERNAME") == Some(UUID)
+                    && param(r.challenge_responses(), "NEW_PASSWORD") == Some("N3w-password")
+                    && param(r.challenge_responses(), "SECRET_HASH") == Some(HASH_UUID)
+            })
+            .then_output(|| RespondToAuthChallengeOutput::builder().authentication_result(auth_result()).build());
+        let cognito = cognito(&[&initiate, &respond, &new_password], Some("secret"));
+        let SignIn::NewPasswordRequired(challenge) =
+            sign_in_srp(&cognito, "alice@example.com", "Temp-1").await.unwrap()
+        else {
+            panic!("expected the challenge");
+        };
+        assert_eq!(challenge.username(), UUID);
+        let tokens = cognito.answer_new_password(&challenge, &password("N3w-password")).await.unwrap();
+        assert_eq!((respond.num_calls(), new_password.num_calls()), (1, 1));
+        assert_eq!(tokens.id.expose(), "id.token.x");
+    }
+
+    #[tokio::test]
+    async fn srp_refuses_other_challenges_by_name() {
+        // Instead of PASSWORD_VERIFIER...
+        let initiate = mock!(Client::initiate_auth).then_output(|| {
+            InitiateAuthOutput::builder().challenge_name(ChallengeNameType::CustomChallenge).session("s").build()
+        });
+        let err = sign_in_srp(&cognito(&[&initiate], None), "a", "p").await.unwrap_err();
+        assert!(matches!(err, CognitoError::UnsupportedChallenge(ref name) if name == "CUSTOM_CHALLENGE"), "{err}");
+
+        // ...and after it.
+        let initiate = mock!(Client::initiate_auth).then_output(|| verifier_challenge(None));
+        let respond = mock!(Client::respond_to_auth_challenge).then_output(|| {
+            RespondToAuthChallengeOutput::builder()
+                .challenge_name(ChallengeNameType::SoftwareTokenMfa)
+                .session("s")
+                .build()
+        });
+        let err = sign_in_srp(&cognito(&[&initiate, &respond], None), "a", "p").await.unwrap_err();
+        assert!(matches!(err, CognitoError::UnsupportedChallenge(ref name) if name == "SOFTWARE_TOKEN_MFA"), "{err}");
+        assert_eq!(
+            err.to_string(),
+            "Cognito asked for the SOFTWARE_TOKEN_MFA challenge, which this tool cannot answer; use the hosted UI \
+             or the web page"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_malformed_challenge_is_not_answered() {
+        let cases: [(&str, Option<&str>, &str); 4] = [
+            ("SRP_B", Some("not hex"), "cannot answer Cognito's PASSWORD_VERIFIER challenge: the challenge's SRP_B"),
+            ("SALT", Some("xyz"), "the challenge's SALT is not hexadecimal"),
+            ("SECRET_BLOCK", Some("%%%"), "the challenge's SECRET_BLOCK is not base64"),
+            ("SECRET_BLOCK", None, "Cognito's answer has no SECRET_BLOCK"),
+        ];
+        for (key, value, expected) in cases {
+            let initiate = mock!(Client::initiate_auth).then_output(move || {
+                let mut challenge = verifier_challenge(None);
+                let parameters = challenge.challenge_parameters.as_mut().unwrap();
+                match value {
+                    Some(value) => parameters.insert(key.to_owned(), value.to_owned()),
+                    None => parameters.remove(key),
+                };
+                challenge
+            });
+            let respond = mock!(Client::respond_to_auth_challenge)
+                .then_output(|| RespondToAuthChallengeOutput::builder().authentication_result(auth_result()).build());
+            let err = sign_in_srp(&cognito(&[&initiate, &respond], None), "a", "p").await.unwrap_err();
+            assert!(err.to_string().contains(expected), "{key}: `{err}` should contain `{expected}`");
+            assert_eq!(respond.num_calls(), 0, "{key}: nothing is sent for a malformed challenge");
+        }
+    }
+
+    /// A refusal of the PASSWORD_VERIFIER answer, dated `date` seconds after the epoch.
+    async fn refused_proof_error(code: &str, message: &str, date: u64) -> CognitoError {
+        let body = serde_json::json!({ "__type": code, "message": message }).to_string();
+        let initiate = mock!(Client::initiate_auth).then_output(|| verifier_challenge(None));
+        let respond = mock!(Client::respond_to_auth_challenge).then_http_response(move || {
+            let mut response = HttpResponse::new(400u16.try_into().unwrap(), SdkBody::from(body.clone()));
+            let date = DateTime::from_secs(i64::try_from(date).unwrap()).fmt(DateTimeFormat::HttpDate).unwrap();
+            response.headers_mut().insert("date", date);
+            response
+        });
+        sign_in_srp(&cognito(&[&initiate, &respond], None), "ana@example.com", "Pa55-word").await.unwrap_err()
+    }
+
+    #[tokio::test]
+    async fn a_refused_proof_says_why_and_blames_a_wrong_clock() {
+        let incorrect =
+            refused_proof_error("NotAuthorizedException", "Incorrect username or password.", SIGNED_AT + 2).await;
+        assert!(matches!(incorrect, CognitoError::IncorrectCredentials), "{incorrect}");
+
+        // Cognito's clock an hour from ours, ahead or behind: the clock, not the password.
+        for date in [SIGNED_AT + 3600, SIGNED_AT - 3600] {
+            let skewed = refused_proof_error("NotAuthorizedException", "Incorrect username or password.", date).await;
+            let message = skewed.to_string();
+            assert!(matches!(skewed, CognitoError::ClockSkew(_)), "{message}");
+            assert!(message.ends_with("; check this machine's clock"), "{message}");
+            assert!(message.contains(&srp::cognito_timestamp(SIGNED_AT)), "{message}");
+            assert!(message.contains(&srp::cognito_timestamp(date)), "{message}");
+        }
+
+        // A refusal naming the timestamp, whatever the Date.
+        let named = refused_proof_error("NotAuthorizedException", "TIMESTAMP is too far from now", SIGNED_AT).await;
+        assert_eq!(
+            named.to_string(),
+            "Cognito refused the time this machine signed the sign-in with (Cognito said: TIMESTAMP is too far \
+             from now); check this machine's clock"
+        );
+
+        let disabled = refused_proof_error("NotAuthorizedException", "User is disabled.", SIGNED_AT + 3600).await;
+        assert!(matches!(disabled, CognitoError::UserDisabled(ref u) if u == "ana@example.com"), "{disabled}");
+        // A malformed timestamp is this tool's fault, and not blamed on the clock.
+        let format = refused_proof_error(
+            "InvalidParameterException",
+            "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.",
+            SIGNED_AT,
+        )
+        .await;
+        assert!(matches!(format, CognitoError::InvalidParameter(_)), "{format}");
     }
 
     #[tokio::test]

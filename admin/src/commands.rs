@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::Error;
 use crate::api::Api;
 use crate::cli::{CallApi, Command, CreateUser, DeleteUser, ListUsers, Login, SetPassword, TokenKind};
-use crate::cognito::{Cognito, CognitoError, InitialPassword, SignIn, Tokens, UserSummary, Username};
+use crate::cognito::{AuthFlow, Cognito, CognitoError, InitialPassword, SignIn, Tokens, UserSummary, Username};
 use crate::secret::{Input, Token};
 
 /// The clients every command works with, built once in `main`.
@@ -18,6 +18,8 @@ use crate::secret::{Input, Token};
 pub struct App {
     pub cognito: Cognito,
     pub api: Api,
+    /// How to sign in when `--auth-flow` does not say: the config file's `auth_flow`, or SRP.
+    pub auth_flow: AuthFlow,
 }
 
 /// Runs one command.
@@ -69,9 +71,15 @@ async fn create_user<R: BufRead>(
 }
 
 async fn login<R: BufRead>(args: Login, app: &App, input: &mut Input<R>, out: &mut impl Write) -> Result<(), Error> {
-    let tokens =
-        sign_in(app, input, &args.sign_in.username, args.sign_in.password_stdin, args.sign_in.new_password_stdin)
-            .await?;
+    let tokens = sign_in(
+        app,
+        input,
+        &args.sign_in.username,
+        args.sign_in.auth_flow,
+        args.sign_in.password_stdin,
+        args.sign_in.new_password_stdin,
+    )
+    .await?;
     if args.json {
         writeln!(out, "{}", to_json(&TokensJson::from(&tokens)))?;
         return Ok(());
@@ -146,7 +154,9 @@ async fn call_api<R: BufRead>(
     out: &mut impl Write,
 ) -> Result<(), Error> {
     let token = match &args.username {
-        Some(username) => sign_in(app, input, username, args.password_stdin, args.new_password_stdin).await?.id,
+        Some(username) => {
+            sign_in(app, input, username, args.auth_flow, args.password_stdin, args.new_password_stdin).await?.id
+        }
         None => input.token()?,
     };
     let answer = app.api.call(&token).await?;
@@ -155,16 +165,18 @@ async fn call_api<R: BufRead>(
     Ok(answer.outcome()?)
 }
 
-/// Signs in, answering NEW_PASSWORD_REQUIRED with the next line of input when allowed to.
+/// Signs in through `flow` (else the config file's flow), answering NEW_PASSWORD_REQUIRED with
+/// the next line of input when allowed to.
 async fn sign_in<R: BufRead>(
     app: &App,
     input: &mut Input<R>,
     username: &Username,
+    flow: Option<AuthFlow>,
     password_stdin: bool,
     new_password_stdin: bool,
 ) -> Result<Tokens, Error> {
     let password = input.password(password_stdin, "--password-stdin", &format!("password for {username}: "))?;
-    match app.cognito.sign_in(username.as_str(), &password).await? {
+    match app.cognito.sign_in(flow.unwrap_or(app.auth_flow), username.as_str(), &password).await? {
         SignIn::Done(tokens) => Ok(tokens),
         SignIn::NewPasswordRequired(challenge) => {
             if !new_password_stdin {

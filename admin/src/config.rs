@@ -4,12 +4,15 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use clap::ValueEnum as _;
 use reqwest::Url;
 use whoami_shared::{AppClientId, Region, UserPoolId};
 
+use crate::cognito::AuthFlow;
+
 /// Every key the file may hold, in the order the example file lists them.
-pub const KEYS: [&str; 6] =
-    ["region", "user_pool_id", "app_client_id", "app_client_secret", "api_url", "cognito_endpoint"];
+pub const KEYS: [&str; 7] =
+    ["region", "user_pool_id", "app_client_id", "app_client_secret", "auth_flow", "api_url", "cognito_endpoint"];
 
 /// The tool's settings, as read from the config file.
 #[derive(Debug, Clone)]
@@ -19,6 +22,9 @@ pub struct Config {
     pub app_client_id: AppClientId,
     /// Only when the app client was created with a secret; then every sign-in carries a SECRET_HASH.
     pub app_client_secret: Option<ClientSecret>,
+    /// How `login` and `call-api` sign in unless `--auth-flow` says otherwise; SRP when the file
+    /// does not say.
+    pub auth_flow: AuthFlow,
     /// The API that `call-api` calls with the ID token.
     pub api_url: Url,
     /// A local emulator to talk to instead of Cognito.
@@ -121,9 +127,15 @@ impl Config {
                 Ok(ClientSecret::new(s))
             }
         })?;
+        let auth_flow = keys
+            .optional("auth_flow", |s| {
+                AuthFlow::from_str(s, false)
+                    .map_err(|_| format!("is `{s}`: it must be \"srp\" (the default) or \"password\""))
+            })?
+            .unwrap_or_default();
         let api_url = keys.parse("api_url", parse_url)?;
         let cognito_endpoint = keys.optional("cognito_endpoint", parse_url)?;
-        Ok(Self { region, user_pool_id, app_client_id, app_client_secret, api_url, cognito_endpoint })
+        Ok(Self { region, user_pool_id, app_client_id, app_client_secret, auth_flow, api_url, cognito_endpoint })
     }
 }
 
@@ -179,6 +191,7 @@ region = "eu-west-1"
 user_pool_id = "eu-west-1_AbC123"
 app_client_id = "3n4b5urk1ft4fl3mg5e62d9ado"
 app_client_secret = "s3cr3t"
+auth_flow = "password"
 api_url = "https://abc123.execute-api.eu-west-1.amazonaws.com/test"
 cognito_endpoint = "http://127.0.0.1:5005"
 "#;
@@ -194,6 +207,7 @@ cognito_endpoint = "http://127.0.0.1:5005"
         assert_eq!(config.user_pool_id.as_str(), "eu-west-1_AbC123");
         assert_eq!(config.app_client_id.as_str(), "3n4b5urk1ft4fl3mg5e62d9ado");
         assert_eq!(config.app_client_secret.as_ref().map(ClientSecret::expose), Some("s3cr3t"));
+        assert_eq!(config.auth_flow, AuthFlow::Password);
         assert_eq!(config.api_url.as_str(), "https://abc123.execute-api.eu-west-1.amazonaws.com/test");
         assert_eq!(config.cognito_endpoint.as_ref().map(Url::as_str), Some("http://127.0.0.1:5005/"));
     }
@@ -202,12 +216,15 @@ cognito_endpoint = "http://127.0.0.1:5005"
     fn optional_keys_may_be_left_out() {
         let text: String = FULL
             .lines()
-            .filter(|l| !l.starts_with("app_client_secret") && !l.starts_with("cognito_endpoint"))
+            .filter(|l| !["app_client_secret", "auth_flow", "cognito_endpoint"].iter().any(|key| l.starts_with(key)))
             .collect::<Vec<_>>()
             .join("\n");
         let config = parse(&text).unwrap();
         assert!(config.app_client_secret.is_none());
+        assert_eq!(config.auth_flow, AuthFlow::Srp, "SRP unless the file says otherwise");
         assert!(config.cognito_endpoint.is_none());
+        let srp = parse(&with_line("auth_flow", r#"auth_flow = "srp""#)).unwrap();
+        assert_eq!(srp.auth_flow, AuthFlow::Srp);
     }
 
     #[test]
@@ -244,6 +261,13 @@ cognito_endpoint = "http://127.0.0.1:5005"
         check(&with_line("user_pool_id", r#"user_pool_id = "AbC123""#), "the key `user_pool_id` is invalid");
         check(&with_line("app_client_id", r#"app_client_id = "a b""#), "the key `app_client_id` is invalid");
         check(&with_line("app_client_secret", r#"app_client_secret = """#), "the key `app_client_secret` is empty");
+        for value in ["SRP", "user_srp_auth", ""] {
+            check(
+                &with_line("auth_flow", &format!("auth_flow = '{value}'")),
+                &format!(r#"the key `auth_flow` is `{value}`: it must be "srp" (the default) or "password""#),
+            );
+        }
+        check(&with_line("auth_flow", "auth_flow = true"), "the key `auth_flow` must be a string in quotes");
         check(&with_line("api_url", r#"api_url = "abc123.execute-api""#), "the key `api_url` is not a URL");
         check(
             &with_line("api_url", r#"api_url = "ftp://example.com""#),
@@ -267,7 +291,7 @@ cognito_endpoint = "http://127.0.0.1:5005"
             "the key `cognito_endpoint` is not a URL",
         );
         check(&format!("{FULL}\nuser_pool = \"x\""), "unknown key `user_pool`");
-        check(&format!("{FULL}\nregion = \"eu-west-1\""), "is not valid TOML (line 8)");
+        check(&format!("{FULL}\nregion = \"eu-west-1\""), "is not valid TOML (line 9)");
     }
 
     #[test]
@@ -283,6 +307,7 @@ cognito_endpoint = "http://127.0.0.1:5005"
         let example = include_str!("../../whoami.example.toml");
         let config = Config::parse(Path::new("whoami.example.toml"), example).unwrap();
         assert!(config.app_client_secret.is_none() && config.cognito_endpoint.is_none());
+        assert_eq!(config.auth_flow, AuthFlow::Srp);
         // Every key is described, the optional ones as commented-out lines.
         for key in KEYS {
             assert!(example.lines().any(|l| l.trim_start_matches("# ").starts_with(&format!("{key} = "))), "{key}");

@@ -59,6 +59,6 @@ impl App {
         let app_client = AppClient { id: config.app_client_id.clone(), secret: config.app_client_secret.clone() };
         let cognito =
             Cognito::new(aws_sdk_cognitoidentityprovider::Client::new(&sdk), config.user_pool_id.clone(), app_client);
-        Self { cognito, api: Api::new(config.api_url.clone()) }
+        Self { cognito, api: Api::new(config.api_url.clone()), auth_flow: config.auth_flow }
     }
 }

@@ -31,7 +31,9 @@ fn line(text: &str) -> String {
 /// The seed's workflow: create a user, sign in, and the ID token names them.
 #[test]
 fn create_user_then_login_gives_an_id_token_with_the_email() {
-    for options in [PoolOptions::default(), PoolOptions { email_as_username: true, client_secret: true }] {
+    for options in
+        [PoolOptions::default(), PoolOptions { email_as_username: true, client_secret: true, ..PoolOptions::default() }]
+    {
         let scene = Scene::new(options);
         let email = "lucian@example.com";
         let summary = scene.run(&["create-user", "--email", email, "--password-stdin"], &line(PASSWORD));
@@ -79,7 +81,9 @@ fn login_prints_the_token_asked_for() {
 
 #[test]
 fn a_temporary_password_must_be_replaced_at_first_sign_in() {
-    for options in [PoolOptions::default(), PoolOptions { email_as_username: true, client_secret: true }] {
+    for options in
+        [PoolOptions::default(), PoolOptions { email_as_username: true, client_secret: true, ..PoolOptions::default() }]
+    {
         let scene = Scene::new(options);
         let email = "temp@example.com";
         let created = scene.run(&["create-user", "--email", email, "--temporary-password-stdin"], &line(TEMPORARY));
@@ -206,7 +210,7 @@ fn list_users_goes_through_every_page() {
 #[test]
 fn call_api_signs_in_and_prints_the_apis_json() {
     let api = FakeApi::start();
-    let scene = Scene::with_api(PoolOptions { email_as_username: true, client_secret: false }, &api.url);
+    let scene = Scene::with_api(PoolOptions { email_as_username: true, ..PoolOptions::default() }, &api.url);
     let email = "eve@example.com";
     scene.run(&["create-user", "--email", email, "--password-stdin"], &line(PASSWORD)).ok();
     let expected = format!(r#"{{"response":{{"resultStatus":"SUCCESS","results":{{"email":"{email}"}}}}}}"#);
@@ -320,7 +324,7 @@ fn usage_mistakes_exit_2_and_help_exits_0_with_examples() {
 #[test]
 fn no_command_ever_prints_a_password() {
     let api = FakeApi::start();
-    let scene = Scene::with_api(PoolOptions { email_as_username: false, client_secret: true }, &api.url);
+    let scene = Scene::with_api(PoolOptions { client_secret: true, ..PoolOptions::default() }, &api.url);
     let first = "First-Secret-123";
     let temporary = "Temporary-Secret-456";
     let second = "Second-Secret-789";
@@ -361,7 +365,7 @@ fn no_command_ever_prints_a_password() {
 #[test]
 fn a_config_holding_a_secret_that_others_can_read_gets_a_warning() {
     use std::os::unix::fs::PermissionsExt as _;
-    let scene = Scene::new(PoolOptions { email_as_username: true, client_secret: true });
+    let scene = Scene::new(PoolOptions { email_as_username: true, client_secret: true, ..PoolOptions::default() });
     let chmod = |mode| std::fs::set_permissions(&scene.config, std::fs::Permissions::from_mode(mode)).unwrap();
     chmod(0o644);
     let listed = scene.run(&["list-users"], "");

@@ -48,7 +48,7 @@ fn path(dir: &Path, file: &str) -> String {
 
 #[test]
 fn configure_writes_a_whoami_toml_that_works_and_the_pages_config() {
-    let scene = Scene::new(PoolOptions { email_as_username: true, client_secret: false });
+    let scene = Scene::new(PoolOptions { email_as_username: true, ..PoolOptions::default() });
     let api = "https://abc123.execute-api.us-east-1.amazonaws.com/test/";
     create_stack(&scene.emulator, "whoami", &stack_outputs(&scene, api));
     let out = tempfile::tempdir().unwrap();

@@ -10,7 +10,9 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 
 use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
-use aws_sdk_cognitoidentityprovider::types::{AttributeType, ExplicitAuthFlowsType, UsernameAttributeType};
+use aws_sdk_cognitoidentityprovider::types::{
+    AttributeType, ExplicitAuthFlowsType, PreventUserExistenceErrorTypes, UsernameAttributeType,
+};
 use aws_sdk_cognitoidentityprovider::{Client, Config};
 use whoami_local::ministack::Ministack;
 
@@ -77,11 +79,17 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
 
 /// How the test pool is made.
 #[derive(Debug, Clone, Copy, Default)]
+#[allow(clippy::struct_excessive_bools, reason = "independent switches, each named where a test sets it")]
 pub struct PoolOptions {
     /// Users sign in with their email, and Cognito gives them a UUID as username.
     pub email_as_username: bool,
     /// The app client has a secret, so every sign-in needs a SECRET_HASH.
     pub client_secret: bool,
+    /// The app client allows USER_PASSWORD_AUTH instead of SRP (by default it allows only
+    /// USER_SRP_AUTH and refresh, like the page's client).
+    pub password_auth: bool,
+    /// The app client answers an unknown user like a wrong password (PreventUserExistenceErrors).
+    pub hide_unknown_users: bool,
 }
 
 /// A user pool and app client in the emulator, with a config file in a temporary directory.
@@ -114,8 +122,17 @@ impl Scene {
                 .user_pool_id(&pool_id)
                 .client_name("whoami-admin")
                 .generate_secret(options.client_secret)
-                .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+                .explicit_auth_flows(if options.password_auth {
+                    ExplicitAuthFlowsType::AllowUserPasswordAuth
+                } else {
+                    ExplicitAuthFlowsType::AllowUserSrpAuth
+                })
                 .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+                .prevent_user_existence_errors(if options.hide_unknown_users {
+                    PreventUserExistenceErrorTypes::Enabled
+                } else {
+                    PreventUserExistenceErrorTypes::Legacy
+                })
                 .read_attributes("email")
                 .send()
                 .await
@@ -142,6 +159,14 @@ impl Scene {
         run(&all, stdin, &[])
     }
 
+    /// Disables a user through the SDK (the CLI has no command for it).
+    pub fn disable_user(&self, username: &str) {
+        let client = self.emulator.client();
+        block_on(async {
+            client.admin_disable_user().user_pool_id(&self.pool_id).username(username).send().await.unwrap();
+        });
+    }
+
     /// Creates users directly through the SDK, faster than one process each.
     pub fn add_users(&self, emails: impl IntoIterator<Item = String>) {
         let client = self.emulator.client();
@@ -158,6 +183,57 @@ impl Scene {
                     .unwrap();
             }
         });
+    }
+}
+
+/// A loopback HTTP proxy in front of the emulator that keeps the body of every request it
+/// forwards, to see exactly what the CLI sends to Cognito. (Only for unsigned calls such as
+/// sign-in: a signed admin call would not survive the change of host.)
+pub struct RecordingProxy {
+    pub url: String,
+    pub bodies: Arc<Mutex<Vec<String>>>,
+}
+
+impl RecordingProxy {
+    pub fn start(target: &str) -> Self {
+        use axum::body::Bytes;
+        use axum::http::{HeaderMap, Method, Uri, header};
+        use axum::response::IntoResponse;
+
+        let bodies: Arc<Mutex<Vec<String>>> = Arc::default();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr: SocketAddr = listener.local_addr().unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let log = Arc::clone(&bodies);
+        let target = target.trim_end_matches('/').to_owned();
+        let client = reqwest::Client::new();
+        let forward = move |method: Method, uri: Uri, mut headers: HeaderMap, body: Bytes| {
+            log.lock().unwrap().push(String::from_utf8_lossy(&body).into_owned());
+            headers.remove(header::HOST);
+            headers.remove(header::CONTENT_LENGTH);
+            let request = client.request(method, format!("{target}{uri}")).headers(headers).body(body);
+            async move {
+                let response = request.send().await.expect("the emulator answers");
+                let status = response.status();
+                let mut headers = response.headers().clone();
+                headers.remove(header::CONTENT_LENGTH);
+                headers.remove(header::TRANSFER_ENCODING);
+                let body = response.bytes().await.expect("the emulator's answer has a body");
+                (status, headers, body).into_response()
+            }
+        };
+        std::thread::spawn(move || {
+            block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                axum::serve(listener, axum::Router::new().fallback(forward)).await.unwrap();
+            });
+        });
+        Self { url: format!("http://{addr}"), bodies }
+    }
+
+    /// The bodies recorded so far, and forgets them.
+    pub fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.bodies.lock().unwrap())
     }
 }
 
