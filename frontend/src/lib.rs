@@ -8,6 +8,7 @@
 
 pub mod api;
 mod app;
+pub mod bigint;
 pub mod config;
 pub mod errors;
 pub mod json;

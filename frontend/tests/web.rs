@@ -184,3 +184,58 @@ fn the_browsers_json_reads_what_serde_json_reads() {
     let extra = r#"{"exp": 1, "extra": {"deep": [1, {"x": null}]}, "more": "text"}"#;
     assert_eq!(json::from_str::<Exp>(extra).unwrap(), Exp { exp: 1 });
 }
+
+/// The SRP client on the browser's BigInt (`bigint::JsBigNum`) sends exactly what the
+/// reference clients send for every vector shared's native tests check (pycognito's and
+/// amazon-cognito-identity-js's, see `shared/tests/data/srp/`).
+#[wasm_bindgen_test]
+fn srp_on_the_browsers_bigint_matches_the_reference_clients() {
+    use whoami_frontend::bigint::JsBigNum;
+    use whoami_shared::srp::{BigNum as _, Client, PasswordVerifier, SrpError};
+
+    let files = [
+        include_str!("../../shared/tests/data/srp/vectors.json"),
+        include_str!("../../shared/tests/data/srp/vectors_js.json"),
+    ];
+    let mut checked = 0;
+    for file in files {
+        let vectors: serde_json::Value = serde_json::from_str(file).unwrap();
+        for v in vectors["vectors"].as_array().unwrap() {
+            let text = |key: &str| v[key].as_str().unwrap();
+            let a_hex = text("a_bytes_hex");
+            let random_a: Vec<u8> =
+                (0..a_hex.len()).step_by(2).map(|i| u8::from_str_radix(&a_hex[i..i + 2], 16).unwrap()).collect();
+            let client = Client::<JsBigNum>::new(&random_a.try_into().unwrap());
+            assert_eq!(client.srp_a(), text("srp_a"), "{}", text("name"));
+            let challenge = PasswordVerifier {
+                salt_hex: text("salt_hex"),
+                srp_b_hex: text("srp_b_hex"),
+                secret_block_b64: text("secret_block_b64"),
+                user_id_for_srp: text("user_id_for_srp"),
+            };
+            let pool = text("user_pool_id").parse().unwrap();
+            let answer =
+                client.answer(&challenge, &pool, text("password"), v["unix_seconds"].as_u64().unwrap()).unwrap();
+            assert_eq!(answer.username, text("user_id_for_srp"), "{}", text("name"));
+            assert_eq!(answer.timestamp, text("timestamp"), "{}", text("name"));
+            assert_eq!(answer.signature, text("signature"), "{}", text("name"));
+            checked += 1;
+        }
+    }
+    assert!(checked >= 12, "both files are read");
+
+    // The refusal that depends on the backend's arithmetic: B = 0 and B = N.
+    let client = Client::<JsBigNum>::new(&[1; 128]);
+    let n = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7EDEE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3BE39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA051015728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864D87602733EC86A64521F2B18177B200CBBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF";
+    let pool = "eu-west-1_AbC123xyZ".parse().unwrap();
+    for srp_b_hex in ["0", n] {
+        let challenge = PasswordVerifier { salt_hex: "ab", srp_b_hex, secret_block_b64: "", user_id_for_srp: "u" };
+        assert_eq!(client.answer(&challenge, &pool, "p", 0), Err(SrpError::ZeroB), "SRP_B = {srp_b_hex:.8}");
+    }
+    // Bytes round-trip through BigInt, leading zeros dropped and zero as empty or [0].
+    for bytes in [&[][..], &[0], &[0, 0, 1], &[0x80, 0, 0xff]] {
+        let back = JsBigNum::from_be_bytes(bytes).to_be_bytes();
+        let significant: Vec<u8> = bytes.iter().copied().skip_while(|&b| b == 0).collect();
+        assert_eq!(back.into_iter().skip_while(|&b| b == 0).collect::<Vec<_>>(), significant, "{bytes:02x?}");
+    }
+}
