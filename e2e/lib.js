@@ -101,6 +101,46 @@ export async function signOutEverywhere(config, email) {
   await cognito(config, 'AdminUserGlobalSignOut', { UserPoolId: config.user_pool_id, Username: email });
 }
 
+/** Disables a user, as an administrator can. */
+export async function disableUser(config, email) {
+  await cognito(config, 'AdminDisableUser', { UserPoolId: config.user_pool_id, Username: email });
+}
+
+/**
+ * Sets the auth flows the page's app client allows, as template.yaml's `PagePasswordAuth`
+ * parameter or an operator in the console would, keeping every other setting. Returns the
+ * flows it had, to put back.
+ */
+export async function setPageClientFlows(config, flows) {
+  const ids = { UserPoolId: config.user_pool_id, ClientId: config.app_client_id };
+  const { UserPoolClient: client } = await cognito(config, 'DescribeUserPoolClient', ids);
+  const updatable = [
+    'ClientName', 'RefreshTokenValidity', 'AccessTokenValidity', 'IdTokenValidity', 'TokenValidityUnits',
+    'ReadAttributes', 'WriteAttributes', 'SupportedIdentityProviders', 'CallbackURLs', 'LogoutURLs',
+    'AllowedOAuthFlows', 'AllowedOAuthScopes', 'AllowedOAuthFlowsUserPoolClient', 'PreventUserExistenceErrors',
+    'EnableTokenRevocation', 'AuthSessionValidity', 'RefreshTokenRotation',
+  ];
+  const kept = Object.fromEntries(updatable.filter((key) => client[key] != null).map((key) => [key, client[key]]));
+  await cognito(config, 'UpdateUserPoolClient', { ...ids, ...kept, ExplicitAuthFlows: flows });
+  return client.ExplicitAuthFlows;
+}
+
+/** A new app client with a secret (SRP and refresh), as a pool made for scripts may have. */
+export async function createClientWithSecret(config) {
+  const { UserPoolClient: client } = await cognito(config, 'CreateUserPoolClient', {
+    UserPoolId: config.user_pool_id,
+    ClientName: `e2e-secret-${Date.now()}`,
+    GenerateSecret: true,
+    ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+  });
+  return { id: client.ClientId, secret: client.ClientSecret };
+}
+
+/** Deletes an app client made by a test. */
+export async function deleteClient(config, clientId) {
+  await cognito(config, 'DeleteUserPoolClient', { UserPoolId: config.user_pool_id, ClientId: clientId });
+}
+
 let counter = 0;
 
 /**

@@ -1,5 +1,6 @@
-// The page's flows in headless Chromium against a running local stack: sign-in, a wrong
-// password, the new-password challenge, reload, sign-out (also while Cognito does not answer),
+// The page's flows in headless Chromium against a running local stack: sign-in with SRP (no
+// request carries the password), a wrong password, a disabled account, `auth_flow`
+// "password", the new-password challenge, reload, sign-out (also while Cognito does not answer),
 // a token refreshed before expiry or refused, an unreachable API or Cognito, an MFA challenge,
 // a missing config.json, the busy state, tokens kept for other tabs (and refreshed once between
 // them, surviving a refresh token another tab spent), a configured client secret,
@@ -13,11 +14,15 @@ import { after, before, test } from 'node:test';
 import {
   base,
   config,
+  createClientWithSecret,
   createUser,
+  deleteClient,
+  disableUser,
   launch,
   openPage,
   refreshWith,
   revokeToken,
+  setPageClientFlows,
   signIn,
   signOutEverywhere,
   storedTokens,
@@ -103,6 +108,59 @@ test('a wrong password is a plain sentence in a focused alert', async () => {
   await context.close();
 });
 
+test('the password never leaves the browser: SRP sends a proof, and no request carries the password', async () => {
+  const user = await createUser(cfg, { password: PASSWORD });
+  const { context, page, errors } = await open('srp');
+  const sent = [];
+  context.on('request', (request) => sent.push({ url: request.url(), body: request.postData() ?? '' }));
+  await signIn(page, user);
+  await expectEmail(page, user.email);
+  const operations = sent.filter((r) => cognito(new URL(r.url))).map((r) => JSON.parse(r.body));
+  assert.deepEqual(
+    operations.map((o) => o.AuthFlow ?? o.ChallengeName),
+    ['USER_SRP_AUTH', 'PASSWORD_VERIFIER'],
+    'USER_SRP_AUTH, then the proof',
+  );
+  assert.match(operations[0].AuthParameters.SRP_A, /^[0-9a-f]{700,768}$/);
+  for (const { url, body } of sent) {
+    assert.ok(!body.includes(PASSWORD) && !url.includes(PASSWORD), `${url} carries the password`);
+  }
+  assertNoBreakage(errors);
+  await context.close();
+});
+
+test('a disabled account is said so, not taken for a wrong password', async () => {
+  const user = await createUser(cfg, { password: PASSWORD });
+  await disableUser(cfg, user.email);
+  const { context, page, errors } = await open('disabled');
+  await signIn(page, user);
+  await expectAlert(page, /account is disabled/);
+  assert.equal(await storedTokens(page), null);
+  assertNoBreakage(errors);
+  await context.close();
+});
+
+test('auth_flow "password": refused by an SRP-only client with a sentence naming the key, and works where the client allows it', async () => {
+  const user = await createUser(cfg, { password: PASSWORD });
+  const { context, page, errors, shot } = await openPage(browser, 'password-flow');
+  await configWith(context, { auth_flow: 'password' });
+  await page.goto(base);
+  await signIn(page, user);
+  await expectAlert(page, /USER_PASSWORD_AUTH flow not enabled.*`auth_flow` in config\.json/);
+  await shot('refused');
+  const flows = await setPageClientFlows(cfg, ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_PASSWORD_AUTH']);
+  try {
+    const sent = page.waitForRequest((r) => operation(r) === 'InitiateAuth', TIMEOUT);
+    await signIn(page, user);
+    assert.equal(JSON.parse((await sent).postData()).AuthFlow, 'USER_PASSWORD_AUTH');
+    await expectEmail(page, user.email);
+  } finally {
+    await setPageClientFlows(cfg, flows);
+  }
+  assertNoBreakage(errors);
+  await context.close();
+});
+
 test('while signing in, the button says so and is disabled, and Enter again sends nothing more', async () => {
   const user = await createUser(cfg, { password: PASSWORD });
   const { context, page, errors } = await open('busy');
@@ -111,7 +169,7 @@ test('while signing in, the button says so and is disabled, and Enter again send
   let release;
   const released = new Promise((resolve) => (release = resolve));
   await page.route(cognito, async (route) => {
-    if (route.request().postData()?.includes('USER_PASSWORD_AUTH')) {
+    if (operation(route.request()) === 'InitiateAuth') {
       held.push(route);
       await released;
     }
@@ -223,20 +281,33 @@ test('token_storage "local" keeps the session for a new tab', async () => {
 
 test('an app client secret in config.json is used, and the page warns that it is public', async () => {
   const user = await createUser(cfg, { password: PASSWORD });
+  // Cognito refuses a SECRET_HASH for a client without a secret: this test needs one with.
+  const client = await createClientWithSecret(cfg);
   const { context, page, errors, shot } = await openPage(browser, 'client-secret');
-  await configWith(context, { app_client_secret: 'not-so-secret' });
+  await configWith(context, { app_client_id: client.id, app_client_secret: client.secret });
   await page.goto(base);
   await page.getByText('which every visitor can read').waitFor(TIMEOUT);
   await shot('warning');
-  const signInRequest = page.waitForRequest((r) => r.postData()?.includes('USER_PASSWORD_AUTH'), TIMEOUT);
+  const sent = [];
+  page.on('request', (request) => {
+    if (cognito(new URL(request.url()))) sent.push(JSON.parse(request.postData()));
+  });
+  const proofAccepted = page.waitForResponse((r) => operation(r.request()) === 'RespondToAuthChallenge', TIMEOUT);
   await signIn(page, user);
-  const sent = JSON.parse((await signInRequest).postData());
-  // Cognito's SECRET_HASH: Base64(HMAC-SHA256(secret, username + client id)).
-  const expected = createHmac('sha256', 'not-so-secret').update(user.email + cfg.app_client_id).digest('base64');
-  assert.equal(sent.AuthParameters.SECRET_HASH, expected);
-  assert.ok(!JSON.stringify(sent).includes('not-so-secret'), 'the secret itself is not sent');
+  assert.equal((await proofAccepted).status(), 200, 'Cognito checked both SECRET_HASHes and the proof');
+  const [initiate, proof] = sent;
+  // Cognito's SECRET_HASH: Base64(HMAC-SHA256(secret, username + client id)), over the email
+  // to start, then over the name Cognito gave the user (USER_ID_FOR_SRP) for the proof.
+  const hash = (name) => createHmac('sha256', client.secret).update(name + client.id).digest('base64');
+  assert.equal(initiate.AuthFlow, 'USER_SRP_AUTH');
+  assert.equal(initiate.AuthParameters.SECRET_HASH, hash(user.email));
+  assert.equal(proof.ChallengeName, 'PASSWORD_VERIFIER');
+  assert.notEqual(proof.ChallengeResponses.USERNAME, user.email, 'the proof names the user as Cognito does');
+  assert.equal(proof.ChallengeResponses.SECRET_HASH, hash(proof.ChallengeResponses.USERNAME));
+  assert.ok(!JSON.stringify(sent).includes(client.secret), 'the secret itself is not sent');
   assertNoBreakage(errors);
   await context.close();
+  await deleteClient(cfg, client.id);
 });
 
 test('an ID token about to expire is refreshed before the API call', async () => {

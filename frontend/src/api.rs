@@ -15,13 +15,16 @@ use wasm_bindgen::JsCast as _;
 use whoami_shared::Email;
 use whoami_shared::api::{Envelope, Outcome};
 use whoami_shared::cognito::{
-    AuthFlow, AuthResponse, CONTENT_TYPE, GetTokensFromRefreshTokenRequest, InitiateAuthRequest, NEW_PASSWORD_REQUIRED,
-    NewPasswordResponses, RespondToAuthChallengeRequest, RevokeTokenRequest, TARGET_GET_TOKENS_FROM_REFRESH_TOKEN,
-    TARGET_INITIATE_AUTH, TARGET_RESPOND_TO_AUTH_CHALLENGE, TARGET_REVOKE_TOKEN,
+    AuthFlow, AuthResponse, CONTENT_TYPE, ChallengeAnswer, GetTokensFromRefreshTokenRequest, InitiateAuthRequest,
+    NEW_PASSWORD_REQUIRED, NewPasswordResponses, PASSWORD_VERIFIER, PasswordVerifierResponses,
+    RespondToAuthChallengeRequest, RevokeTokenRequest, TARGET_GET_TOKENS_FROM_REFRESH_TOKEN, TARGET_INITIATE_AUTH,
+    TARGET_RESPOND_TO_AUTH_CHALLENGE, TARGET_REVOKE_TOKEN,
 };
 use whoami_shared::secret_hash::secret_hash;
+use whoami_shared::srp;
 
-use crate::config::{CONFIG_FILE, Config, ConfigError};
+use crate::bigint::JsBigNum;
+use crate::config::{CONFIG_FILE, Config, ConfigError, SignInFlow};
 use crate::errors::{AuthError, Call, WhoAmIError};
 use crate::json;
 use crate::session::{Freshness, Tokens};
@@ -73,8 +76,68 @@ impl Anonymous {
         store.load().map(|tokens| Authenticated::new(Rc::clone(&self.config), store, tokens))
     }
 
-    /// Signs in with USER_PASSWORD_AUTH.
+    /// Signs in with the flow `config.json` chooses: SRP, where only a proof of the password
+    /// leaves the browser (the default), or the password itself.
     pub async fn sign_in(&self, email: &Email, password: &str) -> Result<SignInStep, AuthError> {
+        match self.config.auth_flow {
+            SignInFlow::Srp => self.sign_in_srp(email, password).await,
+            SignInFlow::Password => self.sign_in_password(email, password).await,
+        }
+    }
+
+    /// USER_SRP_AUTH: sends `A`, and answers Cognito's PASSWORD_VERIFIER challenge with a
+    /// signature only the right password can make.
+    async fn sign_in_srp(&self, email: &Email, password: &str) -> Result<SignInStep, AuthError> {
+        let config = &self.config;
+        let client = srp::Client::<JsBigNum>::new(&random_a()?);
+        let request = InitiateAuthRequest {
+            client_id: config.app_client_id.to_string(),
+            flow: AuthFlow::UserSrp {
+                username: email.to_string(),
+                srp_a: client.srp_a(),
+                secret_hash: client_secret_hash(config, email.as_str()),
+            },
+        };
+        let challenge =
+            auth_response(&post_cognito(config, TARGET_INITIATE_AUTH, json::to_string(&request), Call::SignIn).await?)?;
+        if challenge.challenge_name.as_deref() != Some(PASSWORD_VERIFIER) {
+            return next_step(config, challenge, email.as_str());
+        }
+        let incomplete = || AuthError::Unexpected("an incomplete PASSWORD_VERIFIER challenge".to_owned());
+        let parameters = challenge.challenge_parameters.ok_or_else(incomplete)?;
+        let (Some(salt), Some(srp_b), Some(secret_block), Some(user_id)) =
+            (parameters.salt, parameters.srp_b, parameters.secret_block, parameters.user_id_for_srp)
+        else {
+            return Err(incomplete());
+        };
+        let verifier = srp::PasswordVerifier {
+            salt_hex: &salt,
+            srp_b_hex: &srp_b,
+            secret_block_b64: &secret_block,
+            user_id_for_srp: &user_id,
+        };
+        let proof = client
+            .answer(&verifier, &config.user_pool_id, password, now_secs())
+            .map_err(|e| AuthError::Unexpected(e.to_string()))?;
+        let request = RespondToAuthChallengeRequest {
+            client_id: config.app_client_id.to_string(),
+            session: challenge.session,
+            answer: ChallengeAnswer::PasswordVerifier(PasswordVerifierResponses {
+                secret_hash: client_secret_hash(config, &proof.username),
+                username: proof.username,
+                secret_block,
+                signature: proof.signature,
+                timestamp: proof.timestamp,
+            }),
+        };
+        let body = json::to_string(&request);
+        let response =
+            auth_response(&post_cognito(config, TARGET_RESPOND_TO_AUTH_CHALLENGE, body, Call::SignIn).await?)?;
+        next_step(config, response, &user_id)
+    }
+
+    /// USER_PASSWORD_AUTH, for app clients that do not allow SRP.
+    async fn sign_in_password(&self, email: &Email, password: &str) -> Result<SignInStep, AuthError> {
         let config = &self.config;
         let request = InitiateAuthRequest {
             client_id: config.app_client_id.to_string(),
@@ -86,7 +149,7 @@ impl Anonymous {
         };
         let response =
             auth_response(&post_cognito(config, TARGET_INITIATE_AUTH, json::to_string(&request), Call::SignIn).await?)?;
-        next_step(&self.config, response, email.as_str())
+        next_step(config, response, email.as_str())
     }
 }
 
@@ -104,14 +167,13 @@ impl NewPasswordChallenge {
     pub async fn respond(&self, new_password: &str) -> Result<SignInStep, AuthError> {
         let config = &self.config;
         let request = RespondToAuthChallengeRequest {
-            challenge_name: NEW_PASSWORD_REQUIRED.to_owned(),
             client_id: config.app_client_id.to_string(),
-            session: self.session.clone(),
-            challenge_responses: NewPasswordResponses {
+            session: Some(self.session.clone()),
+            answer: ChallengeAnswer::NewPassword(NewPasswordResponses {
                 username: self.username.clone(),
                 new_password: new_password.to_owned(),
                 secret_hash: client_secret_hash(config, &self.username),
-            },
+            }),
         };
         let body = json::to_string(&request);
         let response =
@@ -141,7 +203,7 @@ fn next_step(config: &Rc<Config>, response: AuthResponse, username: &str) -> Res
     match (response.challenge_name, response.session) {
         (Some(name), Some(session)) if name == NEW_PASSWORD_REQUIRED => {
             let username =
-                response.challenge_parameters.and_then(|p| p.username).unwrap_or_else(|| username.to_owned());
+                response.challenge_parameters.as_ref().and_then(|p| p.answer_as()).unwrap_or(username).to_owned();
             Ok(SignInStep::NewPasswordRequired(NewPasswordChallenge { config: Rc::clone(config), username, session }))
         }
         (Some(name), _) => Err(AuthError::UnsupportedChallenge(name)),
@@ -418,6 +480,16 @@ fn headers(pairs: &[(&str, &str)]) -> Option<web_sys::Headers> {
         headers.set(name, value).ok()?;
     }
     Some(headers)
+}
+
+/// The 128 random bytes behind SRP's secret `a`, from the browser's cryptographic generator.
+fn random_a() -> Result<[u8; 128], AuthError> {
+    let mut bytes = [0; 128];
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .and_then(|crypto| crypto.get_random_values_with_u8_array(&mut bytes).ok())
+        .ok_or_else(|| AuthError::Unexpected("this browser has no secure random numbers".to_owned()))?;
+    Ok(bytes)
 }
 
 /// Seconds since the epoch by the browser's clock, which is what the token's `exp` is

@@ -24,6 +24,16 @@ pub enum TokenStorage {
     Local,
 }
 
+/// How the page proves the password to Cognito.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInFlow {
+    /// USER_SRP_AUTH: only a proof leaves the browser, never the password (the default).
+    Srp,
+    /// USER_PASSWORD_AUTH: the password itself is sent, over HTTPS, for app clients that do
+    /// not allow SRP.
+    Password,
+}
+
 /// An app client secret. Public to every visitor once it is in `config.json`; kept in a
 /// type whose `Debug` does not show it so that it is never logged by accident.
 #[derive(Clone, PartialEq, Eq)]
@@ -52,6 +62,7 @@ pub struct Config {
     /// Cognito's endpoint: `cognito_endpoint` if set, otherwise the region's.
     pub cognito_endpoint: String,
     pub token_storage: TokenStorage,
+    pub auth_flow: SignInFlow,
     pub app_client_secret: Option<ClientSecret>,
 }
 
@@ -97,10 +108,29 @@ impl Config {
                 });
             }
         };
+        let auth_flow = match optional("auth_flow", &keys.auth_flow)? {
+            None | Some("srp") => SignInFlow::Srp,
+            Some("password") => SignInFlow::Password,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    key: "auth_flow",
+                    reason: format!("is `{other}`; use \"srp\" (the default) or \"password\""),
+                });
+            }
+        };
         let app_client_secret = optional("app_client_secret", &keys.app_client_secret)?
             .filter(|s| !s.is_empty())
             .map(|s| ClientSecret(s.to_owned()));
-        Ok(Self { region, user_pool_id, app_client_id, api_url, cognito_endpoint, token_storage, app_client_secret })
+        Ok(Self {
+            region,
+            user_pool_id,
+            app_client_id,
+            api_url,
+            cognito_endpoint,
+            token_storage,
+            auth_flow,
+            app_client_secret,
+        })
     }
 }
 
@@ -119,6 +149,8 @@ struct Keys {
     cognito_endpoint: Field,
     #[serde(default)]
     token_storage: Field,
+    #[serde(default)]
+    auth_flow: Field,
     #[serde(default)]
     app_client_secret: Field,
 }
@@ -249,6 +281,7 @@ mod tests {
         let config = Config::parse(GOOD).unwrap();
         assert_eq!(config.cognito_endpoint, "https://cognito-idp.eu-west-1.amazonaws.com/");
         assert_eq!(config.token_storage, TokenStorage::Session);
+        assert_eq!(config.auth_flow, SignInFlow::Srp);
         assert!(config.app_client_secret.is_none());
     }
 
@@ -263,6 +296,8 @@ mod tests {
     fn options() {
         let local = Config::parse(&with("token_storage", "local".into())).unwrap();
         assert_eq!(local.token_storage, TokenStorage::Local);
+        assert_eq!(Config::parse(&with("auth_flow", "password".into())).unwrap().auth_flow, SignInFlow::Password);
+        assert_eq!(Config::parse(&with("auth_flow", "srp".into())).unwrap().auth_flow, SignInFlow::Srp);
         let emulator = Config::parse(&with("cognito_endpoint", "http://127.0.0.1:5005".into())).unwrap();
         assert_eq!(emulator.cognito_endpoint, "http://127.0.0.1:5005");
         let secret = Config::parse(&with("app_client_secret", "s3cr3t".into())).unwrap();
@@ -286,6 +321,10 @@ mod tests {
         check(&with("user_pool_id", "nope".into()), Err("`user_pool_id`"));
         check(&with("app_client_id", "a b".into()), Err("`app_client_id`"));
         check(&with("token_storage", "cookie".into()), Err("\"local\""));
+        check(
+            &with("auth_flow", "USER_SRP_AUTH".into()),
+            Err("`auth_flow` in config.json is `USER_SRP_AUTH`; use \"srp\""),
+        );
         check(&with("api_url", "abc".into()), Err("not an absolute URL"));
         check(&with("api_url", "http://api.example.com/".into()), Err("plain HTTP is allowed only"));
         check(&with("api_url", "ftp://127.0.0.1/".into()), Err("use https://"));

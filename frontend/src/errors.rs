@@ -11,6 +11,10 @@ use whoami_shared::cognito::ErrorResponse;
 pub enum AuthError {
     #[error("The email or password is not right. Check them and try again.")]
     WrongCredentials,
+    #[error("This account is disabled. Ask an administrator to enable it.")]
+    Disabled,
+    #[error("This device's clock is off, so the sign-in could not be checked. Set the clock right, then try again.")]
+    ClockOff,
     #[error("This account is not confirmed yet. Confirm it from the email you were sent, or ask an administrator.")]
     NotConfirmed,
     #[error("This account's password must be reset before it can sign in. Ask an administrator to reset it.")]
@@ -63,6 +67,22 @@ impl AuthError {
             (Call::NewPassword, "NotAuthorizedException" | "CodeMismatchException" | "ExpiredCodeException") => {
                 AuthError::ChallengeExpired
             }
+            // Cognito's own words; the only way it tells a disabled account from a wrong password.
+            (Call::SignIn, "NotAuthorizedException") if error.message == "User is disabled." => AuthError::Disabled,
+            // An SRP proof is signed with the time: Cognito refuses a TIMESTAMP far from its own.
+            (Call::SignIn, "NotAuthorizedException" | "InvalidParameterException")
+                if error.message.contains("TIMESTAMP") =>
+            {
+                AuthError::ClockOff
+            }
+            // "USER_SRP_AUTH flow not enabled for this client": config.json's `auth_flow` is
+            // not one the app client allows.
+            (Call::SignIn, "InvalidParameterException") if error.message.contains("flow not enabled") => {
+                AuthError::Misconfigured(format!(
+                    "{}; `auth_flow` in config.json must name a flow it allows",
+                    error.message
+                ))
+            }
             (_, "NotAuthorizedException" | "UserNotFoundException") => AuthError::WrongCredentials,
             (_, "UserNotConfirmedException") => AuthError::NotConfirmed,
             (_, "PasswordResetRequiredException") => AuthError::PasswordResetRequired,
@@ -89,6 +109,7 @@ impl AuthError {
             self,
             AuthError::SessionEnded
                 | AuthError::WrongCredentials
+                | AuthError::Disabled
                 | AuthError::NotConfirmed
                 | AuthError::PasswordResetRequired
                 | AuthError::Misconfigured(_)
@@ -151,6 +172,28 @@ mod tests {
         ] {
             check(Call::SignIn, 400, &body(kind), &expected);
         }
+    }
+
+    #[test]
+    fn srp_sign_in_errors() {
+        const WRONG_PASSWORD: &str = include_str!("../../shared/tests/data/cognito/error_srp_wrong_password.json");
+        const UNKNOWN_USER: &str = include_str!("../../shared/tests/data/cognito/error_srp_unknown_user.json");
+        const DISABLED: &str = include_str!("../../shared/tests/data/cognito/error_user_disabled.json");
+        const FLOW: &str = include_str!("../../shared/tests/data/cognito/error_flow_not_enabled.json");
+        // With PreventUserExistenceErrors, a wrong password and an unknown user read the same.
+        check(Call::SignIn, 400, WRONG_PASSWORD, &AuthError::WrongCredentials);
+        check(Call::SignIn, 400, UNKNOWN_USER, &AuthError::WrongCredentials);
+        check(Call::SignIn, 400, DISABLED, &AuthError::Disabled);
+        let flow = AuthError::from_response(Call::SignIn, 400, FLOW);
+        assert!(
+            flow.to_string()
+                .contains("USER_PASSWORD_AUTH flow not enabled for this client; `auth_flow` in config.json"),
+            "{flow}"
+        );
+        let clock = r#"{"__type": "NotAuthorizedException", "message": "TIMESTAMP is too far from the server's time"}"#;
+        check(Call::SignIn, 400, clock, &AuthError::ClockOff);
+        // Only the sign-in's own refusal means a disabled account; a refresh's ends the session.
+        check(Call::Refresh, 400, DISABLED, &AuthError::SessionEnded);
     }
 
     #[test]

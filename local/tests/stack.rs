@@ -99,19 +99,17 @@ impl Scene {
         described.user_pool_client().unwrap().client_secret().expect("the CLI's client has a secret").to_owned()
     }
 
-    /// The demo user's tokens through the page's app client: (id, access, refresh).
+    /// The demo user's tokens through the page's app client, signed in with SRP as the page
+    /// does: (id, access, refresh).
     async fn sign_in(&self) -> (String, String, String) {
-        let answer = self
-            .cognito()
-            .initiate_auth()
-            .auth_flow(AuthFlowType::UserPasswordAuth)
-            .client_id(self.config("app_client_id"))
-            .auth_parameters("USERNAME", &self.stack.demo_email)
-            .auth_parameters("PASSWORD", &self.stack.demo_password)
-            .send()
-            .await
-            .expect("the demo user signs in");
-        let result = answer.authentication_result().unwrap();
+        let result = common::srp_sign_in(
+            &self.cognito(),
+            self.config("user_pool_id"),
+            self.config("app_client_id"),
+            &self.stack.demo_email,
+            &self.stack.demo_password,
+        )
+        .await;
         (
             result.id_token().unwrap().to_owned(),
             result.access_token().unwrap().to_owned(),
@@ -216,7 +214,18 @@ async fn the_app_clients_allow_only_the_flows_the_template_gives_them() {
     let cognito = scene.cognito();
     let page_client = scene.config("app_client_id");
     let pool = scene.config("user_pool_id");
-    // The page's client: password, SRP and refresh; not the admin flow.
+    // The page's client: SRP and refresh only; the password itself is refused, even right.
+    let refused = cognito
+        .initiate_auth()
+        .client_id(page_client)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", &scene.stack.demo_email)
+        .auth_parameters("PASSWORD", &scene.stack.demo_password)
+        .send()
+        .await
+        .expect_err("the page's client does not allow USER_PASSWORD_AUTH");
+    assert_eq!(refused.code(), Some("InvalidParameterException"), "{refused:?}");
+    assert!(refused.message().is_some_and(|m| m.contains("USER_PASSWORD_AUTH")), "{refused:?}");
     let refused = cognito
         .admin_initiate_auth()
         .user_pool_id(pool)
@@ -228,22 +237,26 @@ async fn the_app_clients_allow_only_the_flows_the_template_gives_them() {
         .await
         .expect_err("the page's client does not allow ADMIN_USER_PASSWORD_AUTH");
     assert_eq!(refused.code(), Some("InvalidParameterException"), "{refused:?}");
+    // SRP with the right password signs in.
+    let (id_token, _, _) = scene.sign_in().await;
+    assert!(id_token.starts_with("eyJ"));
 
-    // The CLI's client (CreateCliClient=true): password and refresh only, so not SRP, even
-    // with the right SECRET_HASH.
+    // The CLI's client (CreateCliClient=true): SRP, password and refresh; not the admin flow,
+    // even with the right SECRET_HASH.
     let cli_client = scene.output("CliAppClientId");
     let secret_hash =
         whoami_shared::secret_hash::secret_hash(&scene.cli_client_secret().await, &scene.stack.demo_email, cli_client);
     let refused = cognito
-        .initiate_auth()
+        .admin_initiate_auth()
+        .user_pool_id(pool)
         .client_id(cli_client)
-        .auth_flow(AuthFlowType::UserSrpAuth)
+        .auth_flow(AuthFlowType::AdminUserPasswordAuth)
         .auth_parameters("USERNAME", &scene.stack.demo_email)
-        .auth_parameters("SRP_A", "ab")
+        .auth_parameters("PASSWORD", &scene.stack.demo_password)
         .auth_parameters("SECRET_HASH", secret_hash)
         .send()
         .await
-        .expect_err("the CLI's client does not allow USER_SRP_AUTH");
+        .expect_err("the CLI's client does not allow ADMIN_USER_PASSWORD_AUTH");
     assert_eq!(refused.code(), Some("InvalidParameterException"), "{refused:?}");
     scene.stack.stop().await;
 }
@@ -283,14 +296,9 @@ async fn a_revoked_refresh_token_no_longer_refreshes() {
     let cognito = scene.cognito();
     let client = scene.config("app_client_id");
     let (_, _, refresh) = scene.sign_in().await;
-    let refresh_with = |token: &str| {
-        cognito
-            .initiate_auth()
-            .client_id(client)
-            .auth_flow(AuthFlowType::RefreshTokenAuth)
-            .auth_parameters("REFRESH_TOKEN", token)
-            .send()
-    };
+    // As the page refreshes (with rotation on, AWS refuses REFRESH_TOKEN_AUTH).
+    let refresh_with =
+        |token: &str| cognito.get_tokens_from_refresh_token().client_id(client).refresh_token(token).send();
     refresh_with(&refresh).await.expect("a fresh refresh token refreshes");
     cognito.revoke_token().client_id(client).token(&refresh).send().await.expect("RevokeToken");
     let refused = refresh_with(&refresh).await.expect_err("a revoked refresh token");

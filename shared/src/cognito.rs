@@ -1,6 +1,7 @@
-//! Cognito's JSON wire format for the calls the page makes: InitiateAuth (the password flow),
-//! RespondToAuthChallenge (a new password), GetTokensFromRefreshToken and RevokeToken, plus
-//! the `{"__type", "message"}` body of every error.
+//! Cognito's JSON wire format for the calls the page makes: InitiateAuth (the SRP and
+//! password flows), RespondToAuthChallenge (the SRP proof, a new password),
+//! GetTokensFromRefreshToken and RevokeToken, plus the `{"__type", "message"}` body of every
+//! error.
 //!
 //! These are wire types only: field names and shapes exactly as Cognito writes them, no
 //! I/O. Callers convert them to their own domain types (the page's session, its error
@@ -34,6 +35,17 @@ pub struct InitiateAuthRequest {
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "AuthFlow", content = "AuthParameters")]
 pub enum AuthFlow {
+    /// SRP: the password stays on the device; Cognito answers with PASSWORD_VERIFIER.
+    #[serde(rename = "USER_SRP_AUTH")]
+    UserSrp {
+        #[serde(rename = "USERNAME")]
+        username: String,
+        /// The client's public value `A`, hexadecimal (`srp::Client::srp_a`).
+        #[serde(rename = "SRP_A")]
+        srp_a: String,
+        #[serde(rename = "SECRET_HASH", default, skip_serializing_if = "Option::is_none")]
+        secret_hash: Option<String>,
+    },
     #[serde(rename = "USER_PASSWORD_AUTH")]
     UserPassword {
         #[serde(rename = "USERNAME")]
@@ -52,32 +64,83 @@ impl fmt::Debug for AuthFlow {
             AuthFlow::UserPassword { username, .. } => {
                 f.debug_struct("UserPassword").field("username", username).finish_non_exhaustive()
             }
+            AuthFlow::UserSrp { username, .. } => {
+                f.debug_struct("UserSrp").field("username", username).finish_non_exhaustive()
+            }
         }
     }
 }
 
-/// The body of a RespondToAuthChallenge request answering NEW_PASSWORD_REQUIRED, the only
-/// challenge this project answers.
+/// The body of a RespondToAuthChallenge request.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct RespondToAuthChallengeRequest {
-    pub challenge_name: String,
     pub client_id: String,
-    pub session: String,
-    pub challenge_responses: NewPasswordResponses,
+    /// The Session of the challenge, when Cognito gave one (it always does for
+    /// NEW_PASSWORD_REQUIRED; for PASSWORD_VERIFIER not every server does).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
+    /// `ChallengeName` and `ChallengeResponses` together.
+    #[serde(flatten)]
+    pub answer: ChallengeAnswer,
 }
 
 impl fmt::Debug for RespondToAuthChallengeRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RespondToAuthChallengeRequest")
-            .field("challenge_name", &self.challenge_name)
             .field("client_id", &self.client_id)
+            .field("answer", &self.answer)
             .finish_non_exhaustive()
     }
 }
 
+/// A challenge this project answers, and the responses it sends.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "ChallengeName", content = "ChallengeResponses")]
+pub enum ChallengeAnswer {
+    #[serde(rename = "PASSWORD_VERIFIER")]
+    PasswordVerifier(PasswordVerifierResponses),
+    #[serde(rename = "NEW_PASSWORD_REQUIRED")]
+    NewPassword(NewPasswordResponses),
+}
+
+impl fmt::Debug for ChallengeAnswer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ChallengeAnswer::PasswordVerifier(r) => f.debug_tuple("PasswordVerifier").field(r).finish(),
+            ChallengeAnswer::NewPassword(r) => f.debug_tuple("NewPassword").field(r).finish(),
+        }
+    }
+}
+
+/// The challenge name Cognito answers USER_SRP_AUTH with.
+pub const PASSWORD_VERIFIER: &str = "PASSWORD_VERIFIER";
+
 /// The challenge name Cognito gives a user who must replace a temporary password.
 pub const NEW_PASSWORD_REQUIRED: &str = "NEW_PASSWORD_REQUIRED";
+
+/// `ChallengeResponses` for PASSWORD_VERIFIER: the SRP proof (`srp::Answer`).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordVerifierResponses {
+    /// The challenge's USER_ID_FOR_SRP, not what the user typed.
+    #[serde(rename = "USERNAME")]
+    pub username: String,
+    /// The challenge's SECRET_BLOCK, unchanged.
+    #[serde(rename = "PASSWORD_CLAIM_SECRET_BLOCK")]
+    pub secret_block: String,
+    #[serde(rename = "PASSWORD_CLAIM_SIGNATURE")]
+    pub signature: String,
+    #[serde(rename = "TIMESTAMP")]
+    pub timestamp: String,
+    #[serde(rename = "SECRET_HASH", default, skip_serializing_if = "Option::is_none")]
+    pub secret_hash: Option<String>,
+}
+
+impl fmt::Debug for PasswordVerifierResponses {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PasswordVerifierResponses").field("username", &self.username).finish_non_exhaustive()
+    }
+}
 
 /// `ChallengeResponses` for NEW_PASSWORD_REQUIRED.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,14 +173,35 @@ pub struct AuthResponse {
     pub challenge_parameters: Option<ChallengeParameters>,
 }
 
-/// The `ChallengeParameters` this project reads. Cognito sends others (`USER_ID_FOR_SRP`,
-/// `requiredAttributes`, ...), which are not kept: a map would cost the page about 4 KB of
-/// wasm for values nobody reads.
+/// The `ChallengeParameters` this project reads. Cognito sends others (`requiredAttributes`,
+/// `userAttributes`, ...), which are not kept: a map would cost the page about 4 KB of wasm
+/// for values nobody reads.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChallengeParameters {
     /// The name to answer the challenge with, when Cognito gives one.
     #[serde(rename = "USERNAME", default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// The pool's own name for the user (its `sub` when users sign in by email): what an SRP
+    /// proof and any later answer are made for.
+    #[serde(rename = "USER_ID_FOR_SRP", default, skip_serializing_if = "Option::is_none")]
+    pub user_id_for_srp: Option<String>,
+    /// PASSWORD_VERIFIER's salt, hexadecimal.
+    #[serde(rename = "SALT", default, skip_serializing_if = "Option::is_none")]
+    pub salt: Option<String>,
+    /// PASSWORD_VERIFIER's server value `B`, hexadecimal.
+    #[serde(rename = "SRP_B", default, skip_serializing_if = "Option::is_none")]
+    pub srp_b: Option<String>,
+    /// PASSWORD_VERIFIER's secret block, base64, signed and sent back unchanged.
+    #[serde(rename = "SECRET_BLOCK", default, skip_serializing_if = "Option::is_none")]
+    pub secret_block: Option<String>,
+}
+
+impl ChallengeParameters {
+    /// The name to answer a challenge with: USERNAME when given, else USER_ID_FOR_SRP (after
+    /// an SRP proof Cognito names the user only so).
+    pub fn answer_as(&self) -> Option<&str> {
+        self.username.as_deref().or(self.user_id_for_srp.as_deref())
+    }
 }
 
 /// The tokens of a successful sign-in. A refresh answers with a new refresh token only when
@@ -203,6 +287,11 @@ mod tests {
     use super::*;
     use serde::de::DeserializeOwned;
 
+    /// Parses a captured payload whose extra fields this project does not keep.
+    fn round_trip_known<T: DeserializeOwned>(captured: &str) -> T {
+        serde_json::from_str(captured).unwrap()
+    }
+
     /// Parses a captured payload, writes it back, and checks nothing was lost or added.
     fn round_trip<T: Serialize + DeserializeOwned>(captured: &str) -> T {
         let parsed: T = serde_json::from_str(captured).unwrap();
@@ -268,9 +357,41 @@ mod tests {
     #[test]
     fn respond_to_auth_challenge() {
         let request: RespondToAuthChallengeRequest = round_trip(fixture!("respond_to_auth_challenge.request.json"));
-        assert_eq!(request.challenge_name, NEW_PASSWORD_REQUIRED);
+        assert!(matches!(request.answer, ChallengeAnswer::NewPassword(ref r) if r.username == "new@example.com"));
+        assert!(request.session.is_some());
+        assert!(!format!("{request:?}").contains("New-Pass-123"));
         let response: AuthResponse = round_trip(fixture!("respond_to_auth_challenge.response.json"));
         assert!(response.authentication_result.is_some());
+    }
+
+    #[test]
+    fn srp_sign_in() {
+        let request: InitiateAuthRequest = round_trip(fixture!("initiate_auth_srp.request.json"));
+        assert!(
+            matches!(request.flow, AuthFlow::UserSrp { ref username, secret_hash: None, .. } if username == "ok@example.com")
+        );
+        let challenge: AuthResponse = round_trip(fixture!("initiate_auth_srp_password_verifier.response.json"));
+        assert_eq!(challenge.challenge_name.as_deref(), Some(PASSWORD_VERIFIER));
+        let parameters = challenge.challenge_parameters.unwrap();
+        for value in [&parameters.salt, &parameters.srp_b, &parameters.secret_block, &parameters.user_id_for_srp] {
+            assert!(value.as_ref().is_some_and(|v| !v.is_empty()), "{parameters:?}");
+        }
+        let answer: RespondToAuthChallengeRequest =
+            round_trip(fixture!("respond_to_auth_challenge_password_verifier.request.json"));
+        let ChallengeAnswer::PasswordVerifier(ref proof) = answer.answer else { panic!("{answer:?}") };
+        assert_eq!(Some(&proof.username), parameters.user_id_for_srp.as_ref());
+        assert_eq!(Some(&proof.secret_block), parameters.secret_block.as_ref());
+        assert!(!format!("{answer:?}").contains(&proof.signature));
+        let signed_in: AuthResponse = round_trip(fixture!("respond_to_auth_challenge_password_verifier.response.json"));
+        assert!(signed_in.authentication_result.is_some());
+        // A temporary password proved by SRP: Cognito names the user by USER_ID_FOR_SRP only.
+        let temporary: AuthResponse = round_trip_known(fixture!(
+            "respond_to_auth_challenge_password_verifier_new_password_required.response.json"
+        ));
+        assert_eq!(temporary.challenge_name.as_deref(), Some(NEW_PASSWORD_REQUIRED));
+        let parameters = temporary.challenge_parameters.unwrap();
+        assert_eq!(parameters.username, None);
+        assert_eq!(parameters.answer_as(), parameters.user_id_for_srp.as_deref());
     }
 
     #[test]
@@ -287,6 +408,10 @@ mod tests {
             (fixture!("error_invalid_password.json"), "InvalidPasswordException"),
             (fixture!("error_refresh_revoked.json"), "NotAuthorizedException"),
             (fixture!("error_refresh_revoked_get_tokens.json"), "NotAuthorizedException"),
+            (fixture!("error_srp_wrong_password.json"), "NotAuthorizedException"),
+            (fixture!("error_srp_unknown_user.json"), "NotAuthorizedException"),
+            (fixture!("error_user_disabled.json"), "NotAuthorizedException"),
+            (fixture!("error_flow_not_enabled.json"), "InvalidParameterException"),
         ] {
             let error: ErrorResponse = round_trip(captured);
             assert_eq!(error.exception(), exception);

@@ -186,16 +186,30 @@ fn minify_wasm_names(root: &Path, dist: &Path, glue: &Path) -> anyhow::Result<()
     };
     let mut js = std::fs::read_to_string(glue)?;
     let mut old_modules: Vec<String> = Vec::new();
+    // Snippet functions that need no conversion are imported straight from the snippet
+    // (`import * as import1 from "./snippets/…"`, passed whole as that module's imports);
+    // under their new names they join the glue's own imports object instead.
+    let mut straight: Vec<String> = Vec::new();
     for import in pairs("imports")? {
         let [module, old, new] = import.as_slice() else { anyhow::bail!("unexpected import rename {import:?}") };
         if !old_modules.contains(module) {
             old_modules.push(module.clone());
         }
-        // The glue defines each import once, as `name: function(...)` in its imports object.
-        js = rename_once(&js, &format!("{old}:"), &format!("{new}:"))?;
+        match namespace_import(&js, module) {
+            Some(namespace) => straight.push(format!("\n{new}: {namespace}.{old},")),
+            // The glue defines each other import once, as `name: function(...)` in its
+            // imports object.
+            None => js = rename_once(&js, &format!("{old}:"), &format!("{new}:"))?,
+        }
     }
     for module in &old_modules {
-        js = rename_once(&js, &format!("\"{module}\":"), &format!("\"{new_module}\":"))?;
+        js = match namespace_import(&js, module) {
+            Some(namespace) => rename_once(&js, &format!("\"{module}\": {namespace},"), "")?,
+            None => rename_once(&js, &format!("\"{module}\":"), &format!("\"{new_module}\":"))?,
+        };
+    }
+    if !straight.is_empty() {
+        js = rename_once(&js, GLUE_IMPORTS_OBJECT, &format!("{GLUE_IMPORTS_OBJECT}{}", straight.concat()))?;
     }
     let mut new_exports = Vec::new();
     for export in pairs("exports")? {
@@ -215,6 +229,19 @@ fn minify_wasm_names(root: &Path, dist: &Path, glue: &Path) -> anyhow::Result<()
     }
     std::fs::write(glue, js)?;
     Ok(())
+}
+
+/// How wasm-bindgen's glue opens the object of the imports it defines itself.
+const GLUE_IMPORTS_OBJECT: &str = "const import0 = {";
+
+/// The name under which the glue imports the whole of `module` (`import * as NAME from
+/// "module"`), if it does.
+fn namespace_import(js: &str, module: &str) -> Option<String> {
+    js.lines().find_map(|line| {
+        let rest = line.trim().strip_prefix("import * as ")?;
+        let (name, from) = rest.split_once(" from ")?;
+        (from.trim_end_matches(';').trim_matches(['"', '\'']) == module).then(|| name.to_owned())
+    })
 }
 
 /// The distinct modules `wasm` imports from.
@@ -404,6 +431,15 @@ mod tests {
         let renamed = rename_once(glue, "__wbg_a_1:", "a:").unwrap();
         assert_eq!(renamed, "const i = {a: function() {}, x__wbg_a_1: 0};\nwasm.main(); wasm.main2(); wasm.memory;");
         assert_eq!(rename_all(&renamed, "wasm.main", "wasm.b"), renamed.replace("wasm.main()", "wasm.b()"));
+    }
+
+    #[test]
+    fn finds_a_snippet_imported_whole() {
+        let glue = "import { acquire } from './snippets/a/inline0.js';\n\
+                    import * as import1 from \"./snippets/a/inline1.js\"\n";
+        assert_eq!(namespace_import(glue, "./snippets/a/inline1.js").as_deref(), Some("import1"));
+        assert_eq!(namespace_import(glue, "./snippets/a/inline0.js"), None, "imported by name, through a shim");
+        assert_eq!(namespace_import(glue, "./whoami-frontend_bg.js"), None);
     }
 
     #[test]

@@ -24,3 +24,55 @@ pub fn cognito(endpoint: &str, secret_key: &str) -> Client {
         .build();
     Client::from_conf(config)
 }
+
+/// Signs `username` in through app client `client_id` with USER_SRP_AUTH, as the page does
+/// (the shared SRP client on native big integers), and returns Cognito's tokens.
+#[allow(dead_code, reason = "each test file compiles this module; emulator_gaps.rs does not sign in with SRP")]
+pub async fn srp_sign_in(
+    cognito: &Client,
+    pool: &str,
+    client_id: &str,
+    username: &str,
+    password: &str,
+) -> aws_sdk_cognitoidentityprovider::types::AuthenticationResultType {
+    use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ChallengeNameType};
+    use whoami_shared::srp;
+
+    let pool: whoami_shared::UserPoolId = pool.parse().expect("a pool id");
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap();
+    // Tests need a fresh `a` per sign-in, not a secret one.
+    let mut random_a = [0x5a; 128];
+    random_a[..16].copy_from_slice(&now.as_nanos().to_be_bytes());
+    let client = srp::Client::<num_bigint::BigUint>::new(&random_a);
+    let challenge = cognito
+        .initiate_auth()
+        .client_id(client_id)
+        .auth_flow(AuthFlowType::UserSrpAuth)
+        .auth_parameters("USERNAME", username)
+        .auth_parameters("SRP_A", client.srp_a())
+        .send()
+        .await
+        .expect("USER_SRP_AUTH starts");
+    assert_eq!(challenge.challenge_name(), Some(&ChallengeNameType::PasswordVerifier));
+    let parameter = |key: &str| challenge.challenge_parameters().and_then(|p| p.get(key)).expect(key).as_str();
+    let verifier = srp::PasswordVerifier {
+        salt_hex: parameter("SALT"),
+        srp_b_hex: parameter("SRP_B"),
+        secret_block_b64: parameter("SECRET_BLOCK"),
+        user_id_for_srp: parameter("USER_ID_FOR_SRP"),
+    };
+    let proof = client.answer(&verifier, &pool, password, now.as_secs()).expect("a well-formed challenge");
+    let answer = cognito
+        .respond_to_auth_challenge()
+        .client_id(client_id)
+        .challenge_name(ChallengeNameType::PasswordVerifier)
+        .set_session(challenge.session().map(str::to_owned))
+        .challenge_responses("USERNAME", proof.username)
+        .challenge_responses("PASSWORD_CLAIM_SECRET_BLOCK", verifier.secret_block_b64)
+        .challenge_responses("PASSWORD_CLAIM_SIGNATURE", proof.signature)
+        .challenge_responses("TIMESTAMP", proof.timestamp)
+        .send()
+        .await
+        .expect("the SRP proof is accepted");
+    answer.authentication_result().expect("tokens").clone()
+}
