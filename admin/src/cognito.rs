@@ -16,6 +16,8 @@ use aws_sdk_cognitoidentityprovider::types::{
     AttributeType, AuthFlowType, AuthenticationResultType, ChallengeNameType, DeliveryMediumType, MessageActionType,
     UserType,
 };
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use num_bigint::BigUint;
 use serde::Serialize;
 use whoami_shared::secret_hash::secret_hash;
@@ -130,6 +132,10 @@ pub enum CognitoError {
     FlowNotAllowed { flow: AuthFlow, message: String },
     #[error("cannot answer Cognito's PASSWORD_VERIFIER challenge: {0}")]
     Srp(#[from] SrpError),
+    #[error(
+        "cannot answer Cognito's PASSWORD_VERIFIER challenge: the challenge's SECRET_BLOCK is not base64; sign in again"
+    )]
+    SecretBlockNotBase64,
     #[error("cannot draw random bytes from the operating system for SRP: {0}")]
     Random(String),
     #[error("there is no user `{0}` in the pool; `whoami-admin list-users` shows who there is")]
@@ -517,10 +523,12 @@ impl Cognito {
                 .map(String::as_str)
                 .ok_or(CognitoError::IncompleteAnswer(key))
         };
+        let secret_block_b64 = parameter("SECRET_BLOCK")?;
+        let secret_block = STANDARD.decode(secret_block_b64).map_err(|_| CognitoError::SecretBlockNotBase64)?;
         let verifier = PasswordVerifier {
             salt_hex: parameter("SALT")?,
             srp_b_hex: parameter("SRP_B")?,
-            secret_block_b64: parameter("SECRET_BLOCK")?,
+            secret_block: &secret_block,
             user_id_for_srp: parameter("USER_ID_FOR_SRP")?,
         };
         let signed_at = now();
@@ -529,7 +537,7 @@ impl Cognito {
         // internal username, not the email typed, and SECRET_HASH must be over it.
         let mut responses = HashMap::from([
             ("USERNAME".to_owned(), proof.username.clone()),
-            ("PASSWORD_CLAIM_SECRET_BLOCK".to_owned(), verifier.secret_block_b64.to_owned()),
+            ("PASSWORD_CLAIM_SECRET_BLOCK".to_owned(), secret_block_b64.to_owned()),
             ("PASSWORD_CLAIM_SIGNATURE".to_owned(), proof.signature),
             ("TIMESTAMP".to_owned(), proof.timestamp),
         ]);
@@ -1029,12 +1037,9 @@ mod tests {
     /// The proof for `password` as the shared SRP client computes it for the challenge above,
     /// answered for USER_ID_FOR_SRP.
     fn expected_proof(password: &str) -> srp::Answer {
-        let verifier = PasswordVerifier {
-            salt_hex: SALT,
-            srp_b_hex: SRP_B,
-            secret_block_b64: SECRET_BLOCK,
-            user_id_for_srp: UUID,
-        };
+        let secret_block = STANDARD.decode(SECRET_BLOCK).unwrap();
+        let verifier =
+            PasswordVerifier { salt_hex: SALT, srp_b_hex: SRP_B, secret_block: &secret_block, user_id_for_srp: UUID };
         srp::Client::<BigUint>::new(&RANDOM_A).answer(&verifier, &POOL.parse().unwrap(), password, SIGNED_AT).unwrap()
     }
 

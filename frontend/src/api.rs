@@ -110,10 +110,11 @@ impl Anonymous {
         else {
             return Err(incomplete());
         };
+        let secret_block_bytes = crate::base64::decode(&secret_block).ok_or_else(incomplete)?;
         let verifier = srp::PasswordVerifier {
             salt_hex: &salt,
             srp_b_hex: &srp_b,
-            secret_block_b64: &secret_block,
+            secret_block: &secret_block_bytes,
             user_id_for_srp: &user_id,
         };
         let proof = client

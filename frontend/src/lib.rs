@@ -8,6 +8,7 @@
 
 pub mod api;
 mod app;
+pub mod base64;
 pub mod bigint;
 pub mod config;
 pub mod errors;

@@ -52,35 +52,10 @@ impl Tokens {
 }
 
 /// The claims of an ID token, read without verifying it (the shared crate's
-/// `decode_claims_unverified`, with the page's JSON reader instead of serde_json).
+/// `decode_claims_unverified`, with the page's JSON reader and base64 decoder).
 fn id_claims(id_token: &str) -> Option<IdClaims> {
     let parts = whoami_shared::token::split(id_token).ok()?;
-    crate::json::from_str(&base64url_text(parts.payload)?).ok()
-}
-
-/// Decodes base64url `encoded` to UTF-8 text. In the browser `atob` decodes, so that no
-/// base64 decoder is compiled into the page; natively the base64 crate does.
-#[cfg(target_arch = "wasm32")]
-fn base64url_text(encoded: &str) -> Option<String> {
-    // `atob` takes the standard alphabet, with or without padding, and answers one
-    // character per byte.
-    let standard: String = encoded
-        .chars()
-        .map(|c| match c {
-            '-' => '+',
-            '_' => '/',
-            c => c,
-        })
-        .collect();
-    let bytes = web_sys::window()?.atob(&standard).ok()?;
-    let bytes: Option<Vec<u8>> = bytes.chars().map(|c| u8::try_from(c).ok()).collect();
-    String::from_utf8(bytes?).ok()
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn base64url_text(encoded: &str) -> Option<String> {
-    use base64::Engine as _;
-    String::from_utf8(base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(encoded).ok()?).ok()
+    crate::json::from_str(&String::from_utf8(crate::base64::decode(parts.payload)?).ok()?).ok()
 }
 
 /// The refresh decision for a token expiring at `exp`, at `now`.

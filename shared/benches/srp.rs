@@ -3,6 +3,7 @@
 //!
 //! `cargo bench -p whoami-shared --bench srp`; figures in BENCHMARKS.md.
 
+use base64::Engine as _;
 use criterion::{Criterion, criterion_group, criterion_main};
 use num_bigint::BigUint;
 use whoami_shared::UserPoolId;
@@ -18,12 +19,9 @@ fn srp(c: &mut Criterion) {
     let pool: UserPoolId = text("user_pool_id").parse().expect("the vector's pool id is valid");
     let (salt, srp_b, secret_block, user) =
         (text("salt_hex"), text("srp_b_hex"), text("secret_block_b64"), text("user_id_for_srp"));
-    let challenge = PasswordVerifier {
-        salt_hex: &salt,
-        srp_b_hex: &srp_b,
-        secret_block_b64: &secret_block,
-        user_id_for_srp: &user,
-    };
+    let secret_block = base64::engine::general_purpose::STANDARD.decode(secret_block).expect("SECRET_BLOCK is base64");
+    let challenge =
+        PasswordVerifier { salt_hex: &salt, srp_b_hex: &srp_b, secret_block: &secret_block, user_id_for_srp: &user };
     let password = text("password");
     let now = vector["unix_seconds"].as_u64().expect("unix_seconds is a number");
 

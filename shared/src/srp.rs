@@ -57,16 +57,18 @@ pub trait BigNum: Sized {
     fn modpow(&self, exponent: &Self, modulus: &Self) -> Self;
 }
 
-/// What Cognito sent in its PASSWORD_VERIFIER challenge, as the strings of its
-/// `ChallengeParameters`.
+/// What Cognito sent in its PASSWORD_VERIFIER challenge: the strings of its
+/// `ChallengeParameters`, but for `SECRET_BLOCK`, which the caller decodes (the page with the
+/// browser's `atob`, so that no base64 decoder is compiled into it).
 #[derive(Debug, Clone, Copy)]
 pub struct PasswordVerifier<'a> {
     /// `SALT`, hexadecimal.
     pub salt_hex: &'a str,
     /// `SRP_B`, hexadecimal.
     pub srp_b_hex: &'a str,
-    /// `SECRET_BLOCK`, base64; signed as bytes and passed back unchanged.
-    pub secret_block_b64: &'a str,
+    /// `SECRET_BLOCK`, decoded from base64: signed as bytes (and passed back to Cognito as
+    /// the base64 text it came as).
+    pub secret_block: &'a [u8],
     /// `USER_ID_FOR_SRP`: the name the password was registered under (often the user's `sub`),
     /// which may differ from what the user typed.
     pub user_id_for_srp: &'a str,
@@ -90,8 +92,6 @@ pub struct Answer {
 pub enum SrpError {
     #[error("the challenge's {0} is not hexadecimal; sign in again")]
     NotHex(&'static str),
-    #[error("the challenge's SECRET_BLOCK is not base64; sign in again")]
-    NotBase64,
     #[error("the challenge's SRP_B is 0 modulo N, which no honest server sends; sign in again")]
     ZeroB,
     #[error("the challenge's SRP_B makes the scrambling parameter u zero; sign in again")]
@@ -138,7 +138,6 @@ impl<Num: BigNum> Client<Num> {
         // parses both with `new BigInteger(hex, 16)`), so leading zero bytes are not hashed.
         let b_bytes = decode_hex(challenge.srp_b_hex).ok_or(SrpError::NotHex("SRP_B"))?;
         let salt = decode_hex(challenge.salt_hex).ok_or(SrpError::NotHex("SALT"))?;
-        let secret_block = STANDARD.decode(challenge.secret_block_b64).map_err(|_| SrpError::NotBase64)?;
         let pool_name = pool_name(pool);
         let user = challenge.user_id_for_srp;
 
@@ -155,7 +154,7 @@ impl<Num: BigNum> Client<Num> {
 
         let timestamp = cognito_timestamp(unix_seconds);
         let signature =
-            hmac_sha256(&key, &[pool_name.as_bytes(), user.as_bytes(), &secret_block, timestamp.as_bytes()]);
+            hmac_sha256(&key, &[pool_name.as_bytes(), user.as_bytes(), challenge.secret_block, timestamp.as_bytes()]);
         let signature = STANDARD.encode(signature);
         Ok(Answer { username: user.to_owned(), timestamp, signature })
     }

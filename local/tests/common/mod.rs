@@ -55,10 +55,12 @@ pub async fn srp_sign_in(
         .expect("USER_SRP_AUTH starts");
     assert_eq!(challenge.challenge_name(), Some(&ChallengeNameType::PasswordVerifier));
     let parameter = |key: &str| challenge.challenge_parameters().and_then(|p| p.get(key)).expect(key).as_str();
+    let secret_block = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, parameter("SECRET_BLOCK"))
+        .expect("SECRET_BLOCK is base64");
     let verifier = srp::PasswordVerifier {
         salt_hex: parameter("SALT"),
         srp_b_hex: parameter("SRP_B"),
-        secret_block_b64: parameter("SECRET_BLOCK"),
+        secret_block: &secret_block,
         user_id_for_srp: parameter("USER_ID_FOR_SRP"),
     };
     let proof = client.answer(&verifier, &pool, password, now.as_secs()).expect("a well-formed challenge");
@@ -68,7 +70,7 @@ pub async fn srp_sign_in(
         .challenge_name(ChallengeNameType::PasswordVerifier)
         .set_session(challenge.session().map(str::to_owned))
         .challenge_responses("USERNAME", proof.username)
-        .challenge_responses("PASSWORD_CLAIM_SECRET_BLOCK", verifier.secret_block_b64)
+        .challenge_responses("PASSWORD_CLAIM_SECRET_BLOCK", parameter("SECRET_BLOCK"))
         .challenge_responses("PASSWORD_CLAIM_SIGNATURE", proof.signature)
         .challenge_responses("TIMESTAMP", proof.timestamp)
         .send()
