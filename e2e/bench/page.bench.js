@@ -103,6 +103,16 @@ async function once(browser, user, measureBytes) {
   await page.locator('#email-shown').waitFor(TIMEOUT);
   await page.waitForFunction(() => window.__bench.emailFrame !== undefined, null, TIMEOUT);
   const marks = await page.evaluate(() => window.__bench);
+  // The sign-in's two Cognito requests (InitiateAuth, then the SRP proof), as the page's own
+  // resource timing saw them: the gaps around them are the SRP arithmetic in the browser.
+  const cognitoCalls = await page.evaluate(
+    (endpoint) =>
+      performance
+        .getEntriesByType('resource')
+        .filter((e) => e.name.startsWith(endpoint))
+        .map((e) => ({ start: e.startTime, end: e.responseEnd })),
+    cfg.cognito_endpoint,
+  );
   const shown = (await page.locator('#email-shown').textContent()).trim();
   if (shown !== user.email) throw new Error(`the page shows ${shown}, expected ${user.email}`);
   if (errors.length) throw new Error(`the page reported errors: ${errors.join('; ')}`);
@@ -112,6 +122,13 @@ async function once(browser, user, measureBytes) {
     formFrame: marks.formFrame,
     arrived,
     email: marks.email - marks.click,
+    // From the click to InitiateAuth's request: reading the form and computing A.
+    srpA: cognitoCalls.length >= 2 ? cognitoCalls[0].start - marks.click : undefined,
+    // From InitiateAuth's answer to the proof's request: the PASSWORD_VERIFIER answer.
+    srpAnswer: cognitoCalls.length >= 2 ? cognitoCalls[1].start - cognitoCalls[0].end : undefined,
+    // Cognito's own time for each (the emulator's SRP arithmetic is Python's).
+    initiateAuth: cognitoCalls.length >= 2 ? cognitoCalls[0].end - cognitoCalls[0].start : undefined,
+    proof: cognitoCalls.length >= 2 ? cognitoCalls[1].end - cognitoCalls[1].start : undefined,
     emailFrame: marks.emailFrame - marks.click,
     files,
   };
@@ -183,6 +200,12 @@ try {
         .map((name) => [name, stats(results.map((r) => r.arrived[name]))]),
     ),
     email_after_click_ms: stats(results.map((r) => r.email)),
+    ...(results.every((r) => r.srpA !== undefined) && {
+      click_to_initiate_auth_ms: stats(results.map((r) => r.srpA)),
+      challenge_to_proof_ms: stats(results.map((r) => r.srpAnswer)),
+      initiate_auth_answered_ms: stats(results.map((r) => r.initiateAuth)),
+      proof_answered_ms: stats(results.map((r) => r.proof)),
+    }),
     email_painted_after_click_ms: stats(results.map((r) => r.emailFrame)),
     files,
     total: {
@@ -198,6 +221,12 @@ try {
   for (const [name, s] of Object.entries(summary.arrived_ms)) line(`  ${name} arrived after navigation`, s);
   line('email visible after click', summary.email_after_click_ms);
   line('email painted after click', summary.email_painted_after_click_ms);
+  if (summary.click_to_initiate_auth_ms) {
+    line('click to InitiateAuth (SRP: A)', summary.click_to_initiate_auth_ms);
+    line('challenge to proof (SRP: answer)', summary.challenge_to_proof_ms);
+    line('InitiateAuth answered in', summary.initiate_auth_answered_ms);
+    line('the proof answered in', summary.proof_answered_ms);
+  }
   console.log('\nbytes of one page load (up to the form):');
   console.log(`${'file'.padEnd(48)} ${'encoding'.padEnd(9)} ${'transferred'.padStart(11)} ${'raw'.padStart(8)} ${'gzip -9'.padStart(8)}`);
   for (const f of files) {
