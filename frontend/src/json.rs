@@ -3,6 +3,26 @@
 //! is compiled into the page's wasm; natively (the unit tests) serde_json parses. Writing is
 //! serde_json's everywhere: its writer is small, and smaller than building a JavaScript value
 //! to stringify.
+//!
+//! The browser's reader is a serde `Deserializer` written here, and `cargo test` runs
+//! serde_json instead: only the wasm tests (`frontend/tests/web.rs`,
+//! `the_browsers_json_reads_what_serde_json_reads`, over every captured payload the page reads)
+//! run it. What it reads, by what a serde type asks for:
+//!
+//! - structs and maps from JSON objects (not arrays); unknown keys are skipped without being
+//!   looked at; a missing key is an error unless the field has `#[serde(default)]` or is an
+//!   `Option` with it;
+//! - `Option`: `null` and `undefined` are `None`;
+//! - `bool`; `u64` and `i64` from integral numbers within JavaScript's safe range (±2^53), so
+//!   a fraction or a larger number is refused, not rounded; `String`, `&str` (owned) and
+//!   identifiers from strings; newtype structs;
+//! - enums from a string naming a unit variant only (`"SUCCESS"`), not `{"Variant": ...}`;
+//! - everything else (`f64`, smaller integers, sequences, tuples, and whatever buffers through
+//!   serde's `Content`: internally tagged and untagged enums, `flatten`) through
+//!   `deserialize_any`, which reads any JSON value: these work, but each use links a copy of
+//!   it for its visitor, so the page's own types avoid them (BENCHMARKS.md, "What went");
+//! - not at all: numbers beyond ±2^53 as integers (`u128` and `i128` included), since
+//!   `JSON.parse` has already rounded them.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;

@@ -158,8 +158,18 @@ fn the_browsers_json_reads_what_serde_json_reads() {
         let browser: AuthResponse = json::from_str(captured).unwrap();
         assert_eq!(browser, serde_json::from_str::<AuthResponse>(captured).unwrap());
     }
-    let error = include_str!("../../shared/tests/data/cognito/error_not_authorized.json");
-    assert_eq!(json::from_str::<ErrorResponse>(error).unwrap(), serde_json::from_str::<ErrorResponse>(error).unwrap());
+    for error in [
+        include_str!("../../shared/tests/data/cognito/error_not_authorized.json"),
+        include_str!("../../shared/tests/data/cognito/error_srp_wrong_password.json"),
+        include_str!("../../shared/tests/data/cognito/error_user_disabled.json"),
+        include_str!("../../shared/tests/data/cognito/error_flow_not_enabled.json"),
+        include_str!("../../shared/tests/data/cognito/error_refresh_revoked_get_tokens.json"),
+    ] {
+        assert_eq!(
+            json::from_str::<ErrorResponse>(error).unwrap(),
+            serde_json::from_str::<ErrorResponse>(error).unwrap()
+        );
+    }
     for body in [
         r#"{"response": {"resultStatus": "SUCCESS", "results": {"email": "lucian@example.com"}}}"#,
         r#"{"response": {"resultStatus": "FAILURE", "error": {"code": "token_expired", "message": "expired"}}}"#,
