@@ -1,0 +1,123 @@
+//! Cognito for one user pool and app client: the client and what its calls share. User
+//! administration is in `users`, sign-in in `sign_in`, and Cognito's errors in `error`.
+
+mod error;
+mod sign_in;
+mod users;
+
+use std::fmt;
+use std::str::FromStr;
+
+use aws_sdk_cognitoidentityprovider::Client;
+use whoami_shared::secret_hash::secret_hash;
+use whoami_shared::{AppClientId, UserPoolId};
+
+pub use self::error::CognitoError;
+pub use self::sign_in::{AuthFlow, NewPasswordChallenge, SignIn, Tokens};
+pub use self::users::{InitialPassword, UserSummary};
+use crate::config::ClientSecret;
+
+/// A Cognito username as typed by the operator: the user's email, or the name (often a UUID)
+/// Cognito gave them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Username(String);
+
+impl Username {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for Username {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        // Cognito's own limits: 1 to 128 characters, no whitespace or control characters.
+        if s.is_empty() {
+            Err("the username is empty".into())
+        } else if s.chars().count() > 128 {
+            Err("a username has at most 128 characters".into())
+        } else if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            Err("a username has no spaces or control characters".into())
+        } else {
+            Ok(Self(s.to_owned()))
+        }
+    }
+}
+
+impl fmt::Display for Username {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The app client the tool signs in through.
+#[derive(Debug, Clone)]
+pub struct AppClient {
+    pub id: AppClientId,
+    pub secret: Option<ClientSecret>,
+}
+
+impl AppClient {
+    /// SECRET_HASH for `username`, when the client has a secret.
+    fn secret_hash(&self, username: &str) -> Option<String> {
+        self.secret.as_ref().map(|secret| secret_hash(secret.expose(), username, self.id.as_str()))
+    }
+}
+
+/// Cognito for one user pool and app client.
+#[derive(Debug, Clone)]
+pub struct Cognito {
+    client: Client,
+    pool: UserPoolId,
+    app: AppClient,
+}
+
+impl Cognito {
+    pub fn new(client: Client, pool: UserPoolId, app: AppClient) -> Self {
+        Self { client, pool, app }
+    }
+}
+
+/// What the tests of every part of this module share: a client answered by mock rules, and the
+/// pool, app client and user the calls are about.
+#[cfg(test)]
+mod testing {
+    use std::fmt;
+
+    use aws_smithy_mocks::{Rule, RuleMode, mock_client};
+
+    use super::{AppClient, Cognito};
+    use crate::config::ClientSecret;
+    use crate::secret::Password;
+
+    pub(super) const POOL: &str = "eu-west-1_AbC123";
+    pub(super) const CLIENT_ID: &str = "client123";
+    pub(super) const UUID: &str = "4e13a754-28d3-4e67-a08e-5ce0c6fae306";
+
+    pub(super) fn cognito(rules: &[&Rule], secret: Option<&str>) -> Cognito {
+        let client = mock_client!(aws_sdk_cognitoidentityprovider, RuleMode::MatchAny, rules);
+        let app = AppClient { id: CLIENT_ID.parse().unwrap(), secret: secret.map(ClientSecret::new) };
+        Cognito::new(client, POOL.parse().unwrap(), app)
+    }
+
+    pub(super) fn password(text: &str) -> Password {
+        Password::new(text).unwrap()
+    }
+
+    /// A rule answering like Cognito does when it refuses: status 400 and a JSON body naming the
+    /// error's `__type`. Repeated, because the SDK retries throttling errors.
+    pub(super) fn cognito_error<I, O, E>(
+        builder: aws_smithy_mocks::RuleBuilder<I, O, E>,
+        code: &str,
+        message: &str,
+    ) -> Rule
+    where
+        I: Send + Sync + fmt::Debug + 'static,
+        O: Send + Sync + fmt::Debug + 'static,
+        E: Send + Sync + fmt::Debug + std::error::Error + 'static,
+    {
+        let body = serde_json::json!({ "__type": code, "message": message }).to_string();
+        builder.sequence().http_status(400, Some(body)).times(5).build()
+    }
+}

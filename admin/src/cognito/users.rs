@@ -1,0 +1,280 @@
+//! User administration through Cognito's admin API: create a user, set a password, delete, list.
+
+use aws_sdk_cognitoidentityprovider::types::{AttributeType, DeliveryMediumType, MessageActionType, UserType};
+use serde::Serialize;
+use whoami_shared::Email;
+
+use super::error::map_error;
+use super::{Cognito, CognitoError};
+use crate::secret::Password;
+
+/// The password a new user starts with.
+#[derive(Debug)]
+pub enum InitialPassword {
+    /// The user signs in with it as it is.
+    Permanent(Password),
+    /// The user must choose a new one at first sign-in (NEW_PASSWORD_REQUIRED).
+    Temporary(Password),
+}
+
+/// What `create-user` reports: the user, not the raw response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UserSummary {
+    pub username: String,
+    pub sub: Option<String>,
+    pub email: Option<String>,
+    pub status: String,
+    pub enabled: bool,
+}
+
+impl UserSummary {
+    fn from_user(user: &UserType) -> Self {
+        let attribute =
+            |name: &str| user.attributes().iter().find(|a| a.name() == name).and_then(|a| a.value()).map(str::to_owned);
+        Self {
+            username: user.username().unwrap_or_default().to_owned(),
+            sub: attribute("sub"),
+            email: attribute("email"),
+            status: user.user_status().map_or("UNKNOWN", |s| s.as_str()).to_owned(),
+            enabled: user.enabled(),
+        }
+    }
+}
+
+impl Cognito {
+    /// AdminCreateUser with a verified email, then AdminSetUserPassword for a permanent password.
+    pub async fn create_user(
+        &self,
+        email: &Email,
+        password: &InitialPassword,
+        send_invite: bool,
+    ) -> Result<UserSummary, CognitoError> {
+        let (InitialPassword::Permanent(pw) | InitialPassword::Temporary(pw)) = password;
+        let created = self
+            .client
+            .admin_create_user()
+            .user_pool_id(self.pool.as_str())
+            .username(email.as_str())
+            .user_attributes(attribute("email", email.as_str()))
+            .user_attributes(attribute("email_verified", "true"))
+            // A permanent password is given as the temporary one too, so Cognito checks it
+            // against the policy before the user exists.
+            .temporary_password(pw.expose())
+            .set_message_action((!send_invite).then_some(MessageActionType::Suppress))
+            .set_desired_delivery_mediums(send_invite.then(|| vec![DeliveryMediumType::Email]))
+            .send()
+            .await
+            .map_err(|e| map_error(&e, email.as_str()))?;
+        let mut summary = UserSummary::from_user(created.user().ok_or(CognitoError::IncompleteAnswer("user"))?);
+        if let InitialPassword::Permanent(pw) = password {
+            if let Err(err) = self.set_password(&summary.username, pw, true).await {
+                // Leave no half-made user behind (emulators do not check a temporary password's
+                // policy), so the operator can simply run the command again with a better password.
+                let _ = self.delete_user(&summary.username).await;
+                return Err(err);
+            }
+            // AdminSetUserPassword answers with nothing; a permanent password confirms the user.
+            "CONFIRMED".clone_into(&mut summary.status);
+        }
+        Ok(summary)
+    }
+
+    /// AdminSetUserPassword; a temporary password makes the user choose a new one at next sign-in.
+    pub async fn set_password(&self, username: &str, password: &Password, permanent: bool) -> Result<(), CognitoError> {
+        self.client
+            .admin_set_user_password()
+            .user_pool_id(self.pool.as_str())
+            .username(username)
+            .password(password.expose())
+            .permanent(permanent)
+            .send()
+            .await
+            .map_err(|e| map_error(&e, username))?;
+        Ok(())
+    }
+
+    /// AdminDeleteUser.
+    pub async fn delete_user(&self, username: &str) -> Result<(), CognitoError> {
+        self.client
+            .admin_delete_user()
+            .user_pool_id(self.pool.as_str())
+            .username(username)
+            .send()
+            .await
+            .map_err(|e| map_error(&e, username))?;
+        Ok(())
+    }
+
+    /// ListUsers through every page.
+    pub async fn list_users(&self) -> Result<Vec<UserSummary>, CognitoError> {
+        let mut users = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let page = self
+                .client
+                .list_users()
+                .user_pool_id(self.pool.as_str())
+                .set_pagination_token(token.take())
+                .send()
+                .await
+                .map_err(|e| map_error(&e, ""))?;
+            users.extend(page.users().iter().map(UserSummary::from_user));
+            match page.pagination_token() {
+                Some(next) if !next.is_empty() => token = Some(next.to_owned()),
+                _ => return Ok(users),
+            }
+        }
+    }
+}
+
+fn attribute(name: &str, value: &str) -> AttributeType {
+    AttributeType::builder().name(name).value(value).build().expect("the attribute's name is set")
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_cognitoidentityprovider::Client;
+    use aws_sdk_cognitoidentityprovider::operation::admin_create_user::AdminCreateUserOutput;
+    use aws_sdk_cognitoidentityprovider::operation::admin_delete_user::AdminDeleteUserOutput;
+    use aws_sdk_cognitoidentityprovider::operation::admin_set_user_password::AdminSetUserPasswordOutput;
+    use aws_sdk_cognitoidentityprovider::operation::list_users::ListUsersOutput;
+    use aws_sdk_cognitoidentityprovider::types::UserStatusType;
+    use aws_smithy_mocks::mock;
+
+    use super::*;
+    use crate::cognito::testing::{POOL, UUID, cognito, cognito_error, password};
+
+    fn user(username: &str, email: &str, status: UserStatusType) -> UserType {
+        UserType::builder()
+            .username(username)
+            .attributes(attribute("sub", UUID))
+            .attributes(attribute("email", email))
+            .user_status(status)
+            .enabled(true)
+            .build()
+    }
+
+    #[tokio::test]
+    async fn create_user_with_a_permanent_password() {
+        let create = mock!(Client::admin_create_user)
+            .match_requests(|r| {
+                let attribute =
+                    |name: &str| r.user_attributes().iter().find(|a| a.name() == name).and_then(AttributeType::value);
+                r.user_pool_id() == Some(POOL)
+                    && r.username() == Some("ana@example.com")
+                    && attribute("email") == Some("ana@example.com")
+                    && attribute("email_verified") == Some("true")
+                    && r.temporary_password() == Some("Pa55-word")
+                    && r.message_action() == Some(&MessageActionType::Suppress)
+                    && r.desired_delivery_mediums().is_empty()
+            })
+            .then_output(|| {
+                AdminCreateUserOutput::builder()
+                    .user(user("ana@example.com", "ana@example.com", UserStatusType::ForceChangePassword))
+                    .build()
+            });
+        let set = mock!(Client::admin_set_user_password)
+            .match_requests(|r| {
+                r.user_pool_id() == Some(POOL)
+                    && r.username() == Some("ana@example.com")
+                    && r.password() == Some("Pa55-word")
+                    && r.permanent() == Some(true)
+            })
+            .then_output(|| AdminSetUserPasswordOutput::builder().build());
+        let email: Email = "ana@example.com".parse().unwrap();
+        let summary = cognito(&[&create, &set], None)
+            .create_user(&email, &InitialPassword::Permanent(password("Pa55-word")), false)
+            .await
+            .unwrap();
+        assert_eq!((create.num_calls(), set.num_calls()), (1, 1));
+        assert_eq!(
+            summary,
+            UserSummary {
+                username: "ana@example.com".into(),
+                sub: Some(UUID.into()),
+                email: Some("ana@example.com".into()),
+                status: "CONFIRMED".into(),
+                enabled: true,
+            }
+        );
+    }
+
+    #[tokio::test]
+    async fn create_user_with_a_temporary_password_and_an_invitation() {
+        let create = mock!(Client::admin_create_user)
+            .match_requests(|r| {
+                r.temporary_password() == Some("Temp-1")
+                    && r.message_action().is_none()
+                    && r.desired_delivery_mediums() == [DeliveryMediumType::Email]
+            })
+            .then_output(|| {
+                AdminCreateUserOutput::builder()
+                    .user(user(UUID, "ana@example.com", UserStatusType::ForceChangePassword))
+                    .build()
+            });
+        let set = mock!(Client::admin_set_user_password).then_output(|| AdminSetUserPasswordOutput::builder().build());
+        let email: Email = "ana@example.com".parse().unwrap();
+        let summary = cognito(&[&create, &set], None)
+            .create_user(&email, &InitialPassword::Temporary(password("Temp-1")), true)
+            .await
+            .unwrap();
+        assert_eq!((create.num_calls(), set.num_calls()), (1, 0));
+        assert_eq!((summary.username.as_str(), summary.status.as_str()), (UUID, "FORCE_CHANGE_PASSWORD"));
+    }
+
+    #[tokio::test]
+    async fn a_refused_permanent_password_removes_the_new_user() {
+        let create = mock!(Client::admin_create_user).then_output(|| {
+            AdminCreateUserOutput::builder()
+                .user(user(UUID, "ana@example.com", UserStatusType::ForceChangePassword))
+                .build()
+        });
+        let set = cognito_error(mock!(Client::admin_set_user_password), "InvalidPasswordException", "too short");
+        let delete = mock!(Client::admin_delete_user)
+            .match_requests(|r| r.user_pool_id() == Some(POOL) && r.username() == Some(UUID))
+            .then_output(|| AdminDeleteUserOutput::builder().build());
+        let email: Email = "ana@example.com".parse().unwrap();
+        let err = cognito(&[&create, &set, &delete], None)
+            .create_user(&email, &InitialPassword::Permanent(password("short")), false)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, CognitoError::InvalidPassword(ref m) if m == "too short"), "{err}");
+        assert_eq!(delete.num_calls(), 1);
+    }
+
+    #[tokio::test]
+    async fn list_users_follows_the_pagination_token() {
+        let first = mock!(Client::list_users)
+            .match_requests(|r| r.user_pool_id() == Some(POOL) && r.pagination_token().is_none())
+            .then_output(|| {
+                ListUsersOutput::builder()
+                    .users(user("a", "a@x.y", UserStatusType::Confirmed))
+                    .users(user("b", "b@x.y", UserStatusType::Confirmed))
+                    .pagination_token("page-2")
+                    .build()
+            });
+        let second = mock!(Client::list_users)
+            .match_requests(|r| r.pagination_token() == Some("page-2"))
+            .then_output(|| ListUsersOutput::builder().users(user("c", "c@x.y", UserStatusType::Confirmed)).build());
+        let users = cognito(&[&first, &second], None).list_users().await.unwrap();
+        let names: Vec<&str> = users.iter().map(|u| u.username.as_str()).collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        assert_eq!((first.num_calls(), second.num_calls()), (1, 1));
+    }
+
+    #[tokio::test]
+    async fn set_and_delete_send_pool_and_username() {
+        let set = mock!(Client::admin_set_user_password)
+            .match_requests(|r| {
+                r.username() == Some("bob") && r.password() == Some("Pa55") && r.permanent() == Some(false)
+            })
+            .then_output(|| AdminSetUserPasswordOutput::builder().build());
+        let delete = mock!(Client::admin_delete_user)
+            .match_requests(|r| r.user_pool_id() == Some(POOL) && r.username() == Some("bob"))
+            .then_output(|| AdminDeleteUserOutput::builder().build());
+        let cognito = cognito(&[&set, &delete], None);
+        cognito.set_password("bob", &password("Pa55"), false).await.unwrap();
+        cognito.delete_user("bob").await.unwrap();
+        assert_eq!((set.num_calls(), delete.num_calls()), (1, 1));
+    }
+}
