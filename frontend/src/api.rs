@@ -20,7 +20,7 @@ use whoami_shared::cognito::{
     RespondToAuthChallengeRequest, RevokeTokenRequest, TARGET_GET_TOKENS_FROM_REFRESH_TOKEN, TARGET_INITIATE_AUTH,
     TARGET_RESPOND_TO_AUTH_CHALLENGE, TARGET_REVOKE_TOKEN,
 };
-use whoami_shared::secret_hash::secret_hash;
+use whoami_shared::secret_hash::secret_hash_bytes;
 use whoami_shared::srp;
 
 use crate::bigint::JsBigNum;
@@ -127,7 +127,7 @@ impl Anonymous {
                 secret_hash: client_secret_hash(config, &proof.username),
                 username: proof.username,
                 secret_block,
-                signature: proof.signature,
+                signature: crate::base64::encode(&proof.signature),
                 timestamp: proof.timestamp,
             }),
         };
@@ -438,7 +438,8 @@ const REFRESH_LOCK: &str = "cognito-whoami.refresh";
 
 /// SECRET_HASH for `username`, when the app client has a secret.
 fn client_secret_hash(config: &Config, username: &str) -> Option<String> {
-    config.app_client_secret.as_ref().map(|s| secret_hash(s.expose(), username, config.app_client_id.as_str()))
+    let secret = config.app_client_secret.as_ref()?;
+    Some(crate::base64::encode(&secret_hash_bytes(secret.expose(), username, config.app_client_id.as_str())))
 }
 
 /// POSTs one Cognito operation (its JSON body, `None` if it could not be written) and

@@ -11,10 +11,16 @@ use sha2::Sha256;
 /// When answering a challenge, pass the username Cognito returned in the challenge
 /// parameters (`USER_ID_FOR_SRP`), which may differ from what the user typed.
 pub fn secret_hash(client_secret: &str, username: &str, client_id: &str) -> String {
+    STANDARD.encode(secret_hash_bytes(client_secret, username, client_id))
+}
+
+/// [`secret_hash`] before base64, for the page, which encodes with the browser's `btoa` so
+/// that no base64 encoder is compiled into it.
+pub fn secret_hash_bytes(client_secret: &str, username: &str, client_id: &str) -> [u8; 32] {
     let mut mac = Hmac::<Sha256>::new_from_slice(client_secret.as_bytes()).expect("HMAC accepts keys of any length");
     mac.update(username.as_bytes());
     mac.update(client_id.as_bytes());
-    STANDARD.encode(mac.finalize().into_bytes())
+    mac.finalize().into_bytes().into()
 }
 
 #[cfg(test)]

@@ -82,8 +82,16 @@ pub struct Answer {
     pub username: String,
     /// `TIMESTAMP`, the time that was signed, in [`cognito_timestamp`]'s format.
     pub timestamp: String,
-    /// `PASSWORD_CLAIM_SIGNATURE`.
-    pub signature: String,
+    /// `PASSWORD_CLAIM_SIGNATURE` before base64 ([`Answer::signature_base64`]); the page
+    /// encodes it with the browser's `btoa`, so that no base64 encoder is compiled into it.
+    pub signature: [u8; 32],
+}
+
+impl Answer {
+    /// `PASSWORD_CLAIM_SIGNATURE` as Cognito takes it.
+    pub fn signature_base64(&self) -> String {
+        STANDARD.encode(self.signature)
+    }
 }
 
 /// Why a PASSWORD_VERIFIER challenge cannot be answered. Each means Cognito (or something
@@ -155,7 +163,6 @@ impl<Num: BigNum> Client<Num> {
         let timestamp = cognito_timestamp(unix_seconds);
         let signature =
             hmac_sha256(&key, &[pool_name.as_bytes(), user.as_bytes(), challenge.secret_block, timestamp.as_bytes()]);
-        let signature = STANDARD.encode(signature);
         Ok(Answer { username: user.to_owned(), timestamp, signature })
     }
 

@@ -189,7 +189,7 @@ impl Cognito {
         let mut responses = HashMap::from([
             ("USERNAME".to_owned(), proof.username.clone()),
             ("PASSWORD_CLAIM_SECRET_BLOCK".to_owned(), secret_block_b64.to_owned()),
-            ("PASSWORD_CLAIM_SIGNATURE".to_owned(), proof.signature),
+            ("PASSWORD_CLAIM_SIGNATURE".to_owned(), proof.signature_base64()),
             ("TIMESTAMP".to_owned(), proof.timestamp),
         ]);
         if let Some(hash) = self.app.secret_hash(&proof.username) {
@@ -479,7 +479,7 @@ mod tests {
                     && param(p, "SECRET_HASH") == Some(HASH_UUID)
                     && param(p, "PASSWORD_CLAIM_SECRET_BLOCK") == Some(SECRET_BLOCK)
                     && param(p, "TIMESTAMP") == Some(proof.timestamp.as_str())
-                    && param(p, "PASSWORD_CLAIM_SIGNATURE") == Some(proof.signature.as_str())
+                    && param(p, "PASSWORD_CLAIM_SIGNATURE") == Some(proof.signature_base64().as_str())
                     && without_password(p, "Pa55-word")
             })
             .then_output(|| RespondToAuthChallengeOutput::builder().authentication_result(auth_result()).build());

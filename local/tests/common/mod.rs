@@ -69,9 +69,9 @@ pub async fn srp_sign_in(
         .client_id(client_id)
         .challenge_name(ChallengeNameType::PasswordVerifier)
         .set_session(challenge.session().map(str::to_owned))
-        .challenge_responses("USERNAME", proof.username)
+        .challenge_responses("USERNAME", &proof.username)
         .challenge_responses("PASSWORD_CLAIM_SECRET_BLOCK", parameter("SECRET_BLOCK"))
-        .challenge_responses("PASSWORD_CLAIM_SIGNATURE", proof.signature)
+        .challenge_responses("PASSWORD_CLAIM_SIGNATURE", proof.signature_base64())
         .challenge_responses("TIMESTAMP", proof.timestamp)
         .send()
         .await
