@@ -4,9 +4,11 @@
 mod bench;
 mod cmd;
 mod dev;
+mod fuzz;
 mod package;
 mod setup;
 mod stack;
+mod template;
 mod test;
 mod web;
 
@@ -89,7 +91,7 @@ fn run(command: &Command, root: &Path) -> anyhow::Result<()> {
         }
         Command::Package { arch } => package::run(root, arch),
         Command::BenchGateway { seconds, connections } => bench::run(root, *seconds, connections),
-        Command::Fuzz { seconds } => test::fuzz(root, *seconds),
+        Command::Fuzz { seconds } => fuzz::run(root, *seconds),
     }
 }
 

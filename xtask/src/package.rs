@@ -281,31 +281,6 @@ pub fn host_lambda_for_dev(root: &Path) -> anyhow::Result<PathBuf> {
     Ok(zip_path)
 }
 
-/// Checks template.yaml with cfn-lint, then expands it with AWS's SAM translator (the library
-/// CloudFormation's `AWS::Serverless` transform is), checks what the emulator cannot run
-/// (the API's CORS answers) and what the security review asks in the result
-/// (deploy/sam_transform.py), and lints that too. Both tools are in setup's `.local/aws`.
-/// Only errors fail; warnings are printed (newer cfn-lint releases add checks).
-pub fn lint_template(root: &Path, tools: &setup::Tools) -> anyhow::Result<()> {
-    let cfn_lint = tools.local_aws_program("cfn-lint");
-    let lint = |what: &str, file: &Path| {
-        cmd::run(what, Command::new(&cfn_lint).args(["--non-zero-exit-code", "error"]).arg(file).current_dir(root))
-    };
-    lint("checking template.yaml with cfn-lint", Path::new("template.yaml"))?;
-
-    let python = tools.local_aws_program("python");
-    let expanded = crate::target_dir(root)?.join("template.expanded.json");
-    cmd::run(
-        "expanding template.yaml with the SAM translator and checking the API's authorizer and CORS",
-        Command::new(&python)
-            .arg(root.join("deploy").join("sam_transform.py"))
-            .arg("template.yaml")
-            .arg(&expanded)
-            .current_dir(root),
-    )?;
-    lint("checking the expanded template with cfn-lint", &expanded)
-}
-
 /// Installs what cross-linking needs, skipping what is there: each target's standard library
 /// (rustup), cargo-zigbuild, and zig from PyPI in `.local/zig`. Returns that venv's python,
 /// through which cargo-zigbuild runs zig.

@@ -1,10 +1,10 @@
-//! `cargo xtask test`, everything CI checks, and `cargo xtask fuzz`.
+//! `cargo xtask test`, everything CI checks.
 
 use std::path::Path;
 use std::process::Command;
 
 use crate::stack::{Stack, StackFiles};
-use crate::{cmd, package, setup, web};
+use crate::{cmd, package, setup, template, web};
 
 pub fn run(root: &Path) -> anyhow::Result<()> {
     let tools = setup::run()?;
@@ -20,7 +20,7 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
         &["build", "--release", "--locked", "-p", "whoami-lambda", "--bin", "bootstrap"],
     )?;
     let bootstrap = crate::target_dir(root)?.join("release").join("bootstrap");
-    package::lint_template(root, &tools)?;
+    template::check(root, &tools)?;
     package::lambda(root, &package::Arch::ALL)?;
     // The local stack deploys the packaged zip for this machine: what is checked is what runs.
     let lambda_zip = package::host_zip(root)?;
@@ -105,33 +105,4 @@ fn browser_tests(root: &Path, tools: &setup::Tools, dist: &Path, lambda_zip: &Pa
 
 fn cargo(root: &Path, what: &str, args: &[&str]) -> anyhow::Result<()> {
     cmd::run(what, cmd::cargo().args(args).current_dir(root))
-}
-
-/// Fuzzes token parsing and verification for `seconds`, installing nightly's cargo-fuzz
-/// if needed. Findings land in fuzz/artifacts/.
-pub fn fuzz(root: &Path, seconds: u64) -> anyhow::Result<()> {
-    let toolchains = cmd::output(Command::new("rustup").args(["toolchain", "list"])).unwrap_or_default();
-    if !toolchains.lines().any(|l| l.starts_with("nightly")) {
-        cmd::run(
-            "installing the nightly toolchain (cargo-fuzz needs it)",
-            Command::new("rustup").args(["toolchain", "install", "nightly", "--profile", "minimal"]),
-        )?;
-    }
-    if cmd::output(cmd::cargo().args(["fuzz", "--version"])).is_none() {
-        cmd::run("installing cargo-fuzz", cmd::cargo().args(["install", "cargo-fuzz", "--locked"]))?;
-    }
-    let fuzz_dir = root.join("fuzz");
-    let corpus = fuzz_dir.join("corpus").join("token");
-    std::fs::create_dir_all(&corpus)?;
-    cmd::run(
-        &format!("fuzzing token verification for {seconds} s"),
-        cmd::cargo()
-            .args(["+nightly", "fuzz", "run", "token"])
-            .arg(&corpus)
-            .arg(fuzz_dir.join("seeds"))
-            .arg("--")
-            .arg(format!("-max_total_time={seconds}"))
-            .arg("-print_final_stats=1")
-            .current_dir(root),
-    )
 }
