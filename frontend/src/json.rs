@@ -66,7 +66,7 @@ mod imp {
                     .unwrap_or_else(|| "not valid JSON".to_owned()),
             )
         })?;
-        if object && !(value.is_object() && !Array::is_array(&value)) {
+        if object && (Array::is_array(&value) || !value.is_object()) {
             return Err(JsonError(NOT_AN_OBJECT.to_owned()));
         }
         T::deserialize(Value(value)).map_err(|Invalid| JsonError("not of the expected shape".to_owned()))
@@ -207,7 +207,7 @@ mod imp {
     #[expect(clippy::cast_possible_truncation, reason = "an integral number within the safe range")]
     fn safe_integer(value: &JsValue) -> Option<i64> {
         let n = value.as_f64()?;
-        (n.trunc() == n && n.abs() <= MAX_SAFE_INTEGER).then_some(n as i64)
+        (n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER).then_some(n as i64)
     }
 
     struct Seq {

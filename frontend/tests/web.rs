@@ -137,6 +137,12 @@ fn config_and_password_checks() {
     assert_eq!(password::check("New-Pass-123", "x"), Err(PasswordProblem::Mismatch));
 }
 
+/// A token's `exp` claim alone, for the JSON reader's number checks.
+#[derive(Debug, PartialEq, serde::Deserialize)]
+struct Exp {
+    exp: u64,
+}
+
 #[wasm_bindgen_test]
 fn the_browsers_json_reads_what_serde_json_reads() {
     use whoami_frontend::json;
@@ -183,13 +189,10 @@ fn the_browsers_json_reads_what_serde_json_reads() {
         serde_json::from_str(include_str!("../../shared/tests/data/cognito/initiate_auth.request.json")).unwrap();
     let written: serde_json::Value = serde_json::from_str(&json::to_string(&request).unwrap()).unwrap();
     assert_eq!(written, serde_json::to_value(&request).unwrap());
-    // Numbers: an integral `exp` reads as u64; a fraction does not.
-    #[derive(Debug, PartialEq, serde::Deserialize)]
-    struct Exp {
-        exp: u64,
-    }
+    // Numbers: an integral `exp` reads as u64; a fraction, or one past 2^53, does not.
     assert_eq!(json::from_str::<Exp>(r#"{"exp": 1700000000}"#).unwrap(), Exp { exp: 1_700_000_000 });
     assert!(json::from_str::<Exp>(r#"{"exp": 1.5}"#).is_err());
+    assert!(json::from_str::<Exp>(r#"{"exp": 1e300}"#).is_err());
     assert!(json::from_str::<Exp>(r#"{"exp": -1}"#).is_err());
     // Each field's type is checked; unknown keys are skipped whatever they hold.
     assert!(json::from_str::<Exp>(r#"{"exp": "1700000000"}"#).is_err());
