@@ -117,23 +117,32 @@ impl Cognito {
 
     /// InitiateAuth with USER_PASSWORD_AUTH: the password goes to Cognito.
     async fn sign_in_password(&self, username: &str, password: &Password) -> Result<SignIn, CognitoError> {
-        let mut parameters = HashMap::from([
-            ("USERNAME".to_owned(), username.to_owned()),
-            ("PASSWORD".to_owned(), password.expose().to_owned()),
-        ]);
+        let answer =
+            self.initiate_auth(AuthFlowType::UserPasswordAuth, username, ("PASSWORD", password.expose())).await?;
+        Step::from(&answer).outcome(username)
+    }
+
+    /// InitiateAuth through `flow` for `username` with the flow's own parameter (`PASSWORD` or
+    /// `SRP_A`), and SECRET_HASH over `username` when the client has a secret.
+    async fn initiate_auth(
+        &self,
+        flow: AuthFlowType,
+        username: &str,
+        (key, value): (&str, &str),
+    ) -> Result<InitiateAuthOutput, CognitoError> {
+        let mut parameters =
+            HashMap::from([("USERNAME".to_owned(), username.to_owned()), (key.to_owned(), value.to_owned())]);
         if let Some(hash) = self.app.secret_hash(username) {
             parameters.insert("SECRET_HASH".to_owned(), hash);
         }
-        let answer = self
-            .client
+        self.client
             .initiate_auth()
-            .auth_flow(AuthFlowType::UserPasswordAuth)
+            .auth_flow(flow)
             .client_id(self.app.id.as_str())
             .set_auth_parameters(Some(parameters))
             .send()
             .await
-            .map_err(|e| map_error(&e, username))?;
-        Step::from(&answer).outcome(username)
+            .map_err(|e| map_error(&e, username))
     }
 
     /// InitiateAuth with USER_SRP_AUTH, then RespondToAuthChallenge with the PASSWORD_VERIFIER
@@ -149,20 +158,7 @@ impl Cognito {
         now: impl FnOnce() -> u64,
     ) -> Result<SignIn, CognitoError> {
         let srp = srp::Client::<BigUint>::new(random_a);
-        let mut parameters =
-            HashMap::from([("USERNAME".to_owned(), username.to_owned()), ("SRP_A".to_owned(), srp.srp_a())]);
-        if let Some(hash) = self.app.secret_hash(username) {
-            parameters.insert("SECRET_HASH".to_owned(), hash);
-        }
-        let challenge = self
-            .client
-            .initiate_auth()
-            .auth_flow(AuthFlowType::UserSrpAuth)
-            .client_id(self.app.id.as_str())
-            .set_auth_parameters(Some(parameters))
-            .send()
-            .await
-            .map_err(|e| map_error(&e, username))?;
+        let challenge = self.initiate_auth(AuthFlowType::UserSrpAuth, username, ("SRP_A", &srp.srp_a())).await?;
         if challenge.challenge_name() != Some(&ChallengeNameType::PasswordVerifier) {
             return Step::from(&challenge).outcome(username);
         }
