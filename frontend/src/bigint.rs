@@ -1,6 +1,5 @@
 //! The SRP client's big integers on the browser's own BigInt, so the page links no big-integer
-//! library: SRP adds little more than the protocol's hashing to the wasm (notes/srp-eval.md
-//! has the figures).
+//! library (a Rust one cost three times as much wasm; BENCHMARKS.md, "SRP in the page").
 //!
 //! Additions, products and remainders are js-sys's BigInt operators; the conversions from
 //! and to bytes and the modular power are a few lines of JavaScript, because doing them

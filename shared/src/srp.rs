@@ -193,7 +193,7 @@ impl<Num: BigNum> Client<Num> {
 
 /// SHA-256 of `parts` one after the other. Every hash of the protocol goes through this one
 /// function, so the page's wasm holds one copy of the hashing code rather than one inlined
-/// wherever a hash is taken (129 B less gzipped, notes/srp-eval.md).
+/// wherever a hash is taken (measured smaller gzipped).
 #[inline(never)]
 fn sha256(parts: &[&[u8]]) -> [u8; 32] {
     let mut hash = Sha256::new();
@@ -308,7 +308,7 @@ fn encode_hex(bytes: &[u8]) -> String {
 
 /// The native backend: `num-bigint`'s `BigUint` (feature `num-bigint`), for the CLI and the
 /// tests. The page uses the browser's BigInt instead (frontend's `bigint`), which costs its
-/// wasm almost nothing.
+/// wasm far less (BENCHMARKS.md, "SRP in the page").
 #[cfg(feature = "num-bigint")]
 impl BigNum for num_bigint::BigUint {
     fn from_be_bytes(bytes: &[u8]) -> Self {
