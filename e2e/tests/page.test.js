@@ -52,6 +52,13 @@ const operation = (request) => request.headers()['x-amz-target']?.split('.').pop
 /** Whether a request asks Cognito to revoke a refresh token (what signing out sends). */
 const revoking = (request) => request.headers()['x-amz-target']?.endsWith('.RevokeToken');
 
+/** A promise and the function that settles it: a gate the test opens when it is ready. */
+function gate() {
+  let open;
+  const opened = new Promise((resolve) => (open = resolve));
+  return { opened, open };
+}
+
 /** Console errors that mean a bug rather than an answer the page handled (a 400 logs one). */
 function assertNoBreakage(errors) {
   const bad = errors.filter((e) => /Content.Security.Policy|panicked|RuntimeError|unreachable executed/i.test(e));
@@ -166,8 +173,7 @@ test('while signing in, the button says so and is disabled, and Enter again send
   const { context, page, errors } = await open('busy');
   // Hold Cognito's answer to the sign-in until the test has looked at the waiting page.
   const held = [];
-  let release;
-  const released = new Promise((resolve) => (release = resolve));
+  const { opened: released, open: release } = gate();
   await page.route(cognito, async (route) => {
     if (operation(route.request()) === 'InitiateAuth') {
       held.push(route);
@@ -362,8 +368,7 @@ test('tabs that share tokens refresh once between them: one refreshes, the other
   // The first refresh is held until the other tab is waiting for the refresh lock, so that the
   // two tabs truly need a refresh at the same time.
   const refreshes = [];
-  let release;
-  const released = new Promise((resolve) => (release = resolve));
+  const { opened: released, open: release } = gate();
   await context.route(cognito, async (route) => {
     if (operation(route.request()) === 'GetTokensFromRefreshToken') {
       refreshes.push(route.request());
@@ -408,10 +413,8 @@ test('a refresh token another tab spent does not sign this tab out: it takes the
   // This tab's refresh with the first token is held while "another tab" rotates: it stores
   // its new tokens, and the first refresh token is spent.
   const sent = [];
-  let arrived;
-  const firstArrived = new Promise((resolve) => (arrived = resolve));
-  let release;
-  const released = new Promise((resolve) => (release = resolve));
+  const { opened: firstArrived, open: arrived } = gate();
+  const { opened: released, open: release } = gate();
   await context.route(cognito, async (route) => {
     if (operation(route.request()) === 'GetTokensFromRefreshToken') {
       sent.push(JSON.parse(route.request().postData()).RefreshToken);
