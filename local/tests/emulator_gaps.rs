@@ -304,3 +304,22 @@ async fn refresh_token_rotation_is_not_modeled() {
     assert!(old_flow.is_ok(), "REFRESH_TOKEN_AUTH is accepted: {old_flow:?}");
     pool.emulator.stop().await;
 }
+
+/// AWS: the SRP proof's TIMESTAMP must be close to Cognito's own clock; a device whose clock
+/// is far off is refused. ministack checks only the timestamp's format and signs over it, so
+/// a proof dated a day away signs in: the page's and the CLI's sentences for a wrong clock
+/// cannot be shown locally (they are checked on Cognito's answer in unit tests).
+#[tokio::test]
+async fn an_srp_proof_dated_a_day_away_is_accepted() {
+    let pool = scene(PoolSettings {
+        flows: vec![ExplicitAuthFlowsType::AllowUserSrpAuth, ExplicitAuthFlowsType::AllowRefreshTokenAuth],
+        ..PoolSettings::default()
+    })
+    .await;
+    pool.set_permanent_password().await;
+    let a_day = 24 * 60 * 60;
+    let tokens =
+        common::srp_sign_in(&pool.cognito(), &pool.pool_id, &pool.client_id, (&pool.email, PASSWORD), a_day).await;
+    assert!(tokens.id_token().is_some(), "a proof dated tomorrow signs in");
+    pool.emulator.stop().await;
+}

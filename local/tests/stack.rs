@@ -106,8 +106,8 @@ impl Scene {
             &self.cognito(),
             self.config("user_pool_id"),
             self.config("app_client_id"),
-            &self.stack.demo_email,
-            &self.stack.demo_password,
+            (&self.stack.demo_email, &self.stack.demo_password),
+            0,
         )
         .await;
         (

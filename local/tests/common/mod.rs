@@ -26,14 +26,14 @@ pub fn cognito(endpoint: &str, secret_key: &str) -> Client {
 }
 
 /// Signs `username` in through app client `client_id` with USER_SRP_AUTH, as the page does
-/// (the shared SRP client on native big integers), and returns Cognito's tokens.
-#[allow(dead_code, reason = "each test file compiles this module; emulator_gaps.rs does not sign in with SRP")]
+/// (the shared SRP client on native big integers), with the proof dated `clock_offset`
+/// seconds from now (0, as a right clock would), and returns Cognito's tokens.
 pub async fn srp_sign_in(
     cognito: &Client,
     pool: &str,
     client_id: &str,
-    username: &str,
-    password: &str,
+    (username, password): (&str, &str),
+    clock_offset: i64,
 ) -> aws_sdk_cognitoidentityprovider::types::AuthenticationResultType {
     use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ChallengeNameType};
     use whoami_shared::srp;
@@ -63,7 +63,8 @@ pub async fn srp_sign_in(
         secret_block: &secret_block,
         user_id_for_srp: parameter("USER_ID_FOR_SRP"),
     };
-    let proof = client.answer(&verifier, &pool, password, now.as_secs()).expect("a well-formed challenge");
+    let signed_at = now.as_secs().checked_add_signed(clock_offset).expect("a time after the epoch");
+    let proof = client.answer(&verifier, &pool, password, signed_at).expect("a well-formed challenge");
     let answer = cognito
         .respond_to_auth_challenge()
         .client_id(client_id)
