@@ -484,9 +484,10 @@ fn headers(pairs: &[(&str, &str)]) -> Option<web_sys::Headers> {
     Some(headers)
 }
 
-/// The 128 random bytes behind SRP's secret `a`, from the browser's cryptographic generator.
-fn random_a() -> Result<[u8; 128], AuthError> {
-    let mut bytes = [0; 128];
+/// The 40 random bytes behind SRP's secret `a` (why 32: `srp::Client::new`), from the
+/// browser's cryptographic generator.
+fn random_a() -> Result<[u8; 40], AuthError> {
+    let mut bytes = [0; 40];
     web_sys::window()
         .and_then(|w| w.crypto().ok())
         .and_then(|crypto| crypto.get_random_values_with_u8_array(&mut bytes).ok())

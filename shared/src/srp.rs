@@ -1,7 +1,7 @@
 //! Cognito's USER_SRP_AUTH client (SRP-6a as amazon-cognito-identity-js and pycognito compute it),
 //! written once over a small big-integer trait so the page and the CLI can each bring their own.
 //!
-//! Nothing here reads a clock, draws random bytes or does I/O: the caller passes the 128 random
+//! Nothing here reads a clock, draws random bytes or does I/O: the caller passes the random
 //! bytes behind `a` and the current time, which is also what makes the test vectors in
 //! `tests/data/srp/` reproducible.
 //!
@@ -116,10 +116,15 @@ pub struct Client<Num> {
 }
 
 impl<Num: BigNum> Client<Num> {
-    /// A client whose secret `a` is `random_a` read as a big-endian integer. Give it 128 bytes
-    /// from a cryptographic generator, as the reference clients do. (They reduce `a` modulo N;
-    /// a 1024-bit number is already smaller than N, so there is nothing to reduce.)
-    pub fn new(random_a: &[u8; 128]) -> Self {
+    /// A client whose secret `a` is `random_a` read as a big-endian integer, from a
+    /// cryptographic generator. The page and the CLI draw 40 bytes: RFC 3526 (section 8) puts
+    /// the exponent this 3072-bit group needs at 260 to 420 bits, and the work grows with `a`'s
+    /// length (the reference clients draw 128 bytes, which makes `A` about three times and `S`
+    /// twice as slow to compute, and Cognito cannot tell the difference). Fewer than 32 bytes
+    /// (RFC 5054's minimum) or more than 128 do not compile. (The reference clients reduce `a`
+    /// modulo N; up to 128 bytes it is already smaller.)
+    pub fn new<const LENGTH: usize>(random_a: &[u8; LENGTH]) -> Self {
+        const { assert!(LENGTH >= 32 && LENGTH <= 128, "a is 32 to 128 random bytes") };
         let n = Num::from_be_bytes(&decode_hex(N_HEX).expect("N is hexadecimal"));
         let a = Num::from_be_bytes(random_a);
         let big_a = Num::from_be_bytes(&[G]).modpow(&a, &n);

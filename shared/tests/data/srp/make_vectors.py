@@ -6,7 +6,8 @@ AuthenticationHelper). Run it from the repository root in a throwaway venv:
     python3 -m venv /tmp/srp-venv && /tmp/srp-venv/bin/pip install pycognito==2024.5.1
     /tmp/srp-venv/bin/python shared/tests/data/srp/make_vectors.py
 
-Every input is fixed: the 128 random bytes behind `a` (pycognito's random source is
+Every input is fixed: the random bytes behind `a` (128 as the reference clients draw them, or
+40 as this project's clients do) (pycognito's random source is
 patched), the challenge (SALT, SRP_B, SECRET_BLOCK, USER_ID_FOR_SRP) and the clock
 (pycognito's `datetime.utcnow` is patched). The inputs are derived from SHA-256 of a label,
 so running the script again writes the same file.
@@ -42,8 +43,8 @@ def with_top(data, top_bit_set):
     return bytes([first]) + data[1:]
 
 
-def vector(name, pool_id, user, password, when, salt_hex, srp_b_hex, secret_block):
-    a_bytes = stream(f"{name}/a", 128)
+def vector(name, pool_id, user, password, when, salt_hex, srp_b_hex, secret_block, a_length=128):
+    a_bytes = stream(f"{name}/a", a_length)
     # pycognito's random source (its `a` is get_random(128) % N) and its clock.
     aws_srp.get_random = lambda nbytes: int.from_bytes(a_bytes, "big")
 
@@ -142,6 +143,17 @@ def main():
             "abc",
             "7" + stream("b/5", 40).hex(),
             stream("block/5", 20),
+        ),
+        vector(
+            "a 320-bit secret a, as the page and the CLI draw it",
+            "eu-west-1_AbC123xyZ",
+            "dave@example.com",
+            "another correct horse",
+            utc(2026, 12, 3, 18, 30, 0),
+            with_top(stream("salt/6", 16), top_bit_set=True).hex(),
+            with_top(stream("b/6", 384), top_bit_set=False).hex(),
+            stream("block/6", 96),
+            a_length=40,
         ),
     ]
     out = {
