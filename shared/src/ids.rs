@@ -16,6 +16,10 @@ pub enum ParseIdError {
     AppClientId(String),
     #[error("`{0}` is not an email address")]
     Email(String),
+    #[error("a username has at most 128 characters")]
+    UsernameTooLong,
+    #[error("`{0}` is not a username: a username has no spaces or control characters")]
+    Username(String),
 }
 
 /// An AWS region name such as `eu-west-1`.
@@ -177,6 +181,40 @@ impl fmt::Display for Email {
     }
 }
 
+/// A Cognito username as an operator types it: the user's email, or the name (often a UUID)
+/// Cognito gave them. Only Cognito's own limits are checked: 1 to 128 characters, no
+/// whitespace or control characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Username(String);
+
+impl Username {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for Username {
+    type Err = ParseIdError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.is_empty() {
+            Err(ParseIdError::Empty)
+        } else if s.chars().count() > 128 {
+            Err(ParseIdError::UsernameTooLong)
+        } else if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            Err(ParseIdError::Username(s.to_owned()))
+        } else {
+            Ok(Self(s.to_owned()))
+        }
+    }
+}
+
+impl fmt::Display for Username {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,5 +291,19 @@ mod tests {
         for bad in ["", "nobody", "@example.com", "a@", "a@b@c", "a b@example.com", "a@exa\nmple.com"] {
             assert!(bad.parse::<Email>().is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn usernames() {
+        for good in ["lucian@example.com", "4e13a754-28d3-4e67-a08e-5ce0c6fae306", "ünï", &"u".repeat(128)] {
+            assert_eq!(good.parse::<Username>().unwrap().as_str(), good);
+        }
+        let check = |bad: &str, expected: &str| {
+            assert_eq!(bad.parse::<Username>().unwrap_err().to_string(), expected, "{bad:?}");
+        };
+        check("", "is empty");
+        check(&"u".repeat(129), "a username has at most 128 characters");
+        check("a b", "`a b` is not a username: a username has no spaces or control characters");
+        check("a\tb", "`a\tb` is not a username: a username has no spaces or control characters");
     }
 }

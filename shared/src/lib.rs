@@ -1,15 +1,19 @@
 //! Types every cognito-whoami crate speaks: identifiers parsed once, the API's wire format,
-//! unverified token decoding and Cognito's SECRET_HASH.
+//! the configuration files' formats, the app client secret, unverified token decoding and
+//! Cognito's SECRET_HASH.
 //!
 //! This crate does no I/O and builds for wasm32, so the page, the Lambda, the admin CLI and
 //! the local gateway all use the same definitions instead of copies that drift apart.
 
 pub mod api;
 pub mod cognito;
+pub mod files;
 pub mod host;
 pub mod ids;
+pub mod secret;
 pub mod secret_hash;
 pub mod srp;
 pub mod token;
 
-pub use ids::{AppClientId, Email, ParseIdError, Region, UserPoolId};
+pub use ids::{AppClientId, Email, ParseIdError, Region, UserPoolId, Username};
+pub use secret::ClientSecret;
