@@ -8,7 +8,7 @@ use std::fmt;
 
 use serde::Deserialize;
 use serde::de::{Deserializer, Visitor};
-use whoami_shared::{AppClientId, Region, UserPoolId};
+use whoami_shared::{AppClientId, ClientSecret, Region, UserPoolId};
 
 use crate::json;
 
@@ -34,23 +34,6 @@ pub enum SignInFlow {
     Password,
 }
 
-/// An app client secret. Public to every visitor once it is in `config.json`; kept in a
-/// type whose `Debug` does not show it so that it is never logged by accident.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ClientSecret(String);
-
-impl ClientSecret {
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for ClientSecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ClientSecret(..)")
-    }
-}
-
 /// A valid configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -63,6 +46,7 @@ pub struct Config {
     pub cognito_endpoint: String,
     pub token_storage: TokenStorage,
     pub auth_flow: SignInFlow,
+    /// Public to every visitor once it is in `config.json`; the page warns when it is used.
     pub app_client_secret: Option<ClientSecret>,
 }
 
@@ -118,9 +102,8 @@ impl Config {
                 });
             }
         };
-        let app_client_secret = optional("app_client_secret", &keys.app_client_secret)?
-            .filter(|s| !s.is_empty())
-            .map(|s| ClientSecret(s.to_owned()));
+        let app_client_secret =
+            optional("app_client_secret", &keys.app_client_secret)?.filter(|s| !s.is_empty()).map(ClientSecret::new);
         Ok(Self {
             region,
             user_pool_id,
@@ -250,6 +233,7 @@ fn checked_url(key: &'static str, url: &str) -> Result<String, ConfigError> {
 #[cfg(test)]
 mod tests {
     use serde_json::{Map, Value};
+    use whoami_shared::files::PageConfigFile;
 
     use super::*;
 
@@ -334,6 +318,39 @@ mod tests {
         for url in ["http://evil.example\\@127.0.0.1/", "http://evil.example\t\\@127.0.0.1/", "https://a.example\\b"] {
             check(&with("api_url", url.into()), Err("a backslash"));
         }
+    }
+
+    /// What every writer of config.json serialises, shared's `PageConfigFile`, is what this
+    /// reader reads: with only the required keys, and with every optional one.
+    #[test]
+    fn reads_what_the_shared_file_type_writes() {
+        let mut file = PageConfigFile {
+            region: "eu-west-1".into(),
+            user_pool_id: "eu-west-1_AbC123".into(),
+            app_client_id: "3n4b5urk1ft4fl3mg5e62d9ado".into(),
+            api_url: "https://abc123.execute-api.eu-west-1.amazonaws.com/test/".into(),
+            cognito_endpoint: None,
+            token_storage: None,
+            auth_flow: None,
+            app_client_secret: None,
+        };
+        let config = Config::parse(&serde_json::to_string_pretty(&file).unwrap()).unwrap();
+        assert_eq!(config.region.as_str(), file.region);
+        assert_eq!(config.user_pool_id.as_str(), file.user_pool_id);
+        assert_eq!(config.app_client_id.as_str(), file.app_client_id);
+        assert_eq!(config.api_url, file.api_url);
+        assert_eq!(config.cognito_endpoint, "https://cognito-idp.eu-west-1.amazonaws.com/");
+        assert_eq!((config.token_storage, config.auth_flow), (TokenStorage::Session, SignInFlow::Srp));
+        assert!(config.app_client_secret.is_none());
+
+        file.cognito_endpoint = Some("http://127.0.0.1:4566/".into());
+        file.token_storage = Some("local".into());
+        file.auth_flow = Some("password".into());
+        file.app_client_secret = Some(ClientSecret::new("s3cr3t"));
+        let config = Config::parse(&serde_json::to_string_pretty(&file).unwrap()).unwrap();
+        assert_eq!(config.cognito_endpoint, "http://127.0.0.1:4566/");
+        assert_eq!((config.token_storage, config.auth_flow), (TokenStorage::Local, SignInFlow::Password));
+        assert_eq!(config.app_client_secret, file.app_client_secret);
     }
 
     #[test]
