@@ -8,21 +8,22 @@ use std::process::{Command, Stdio};
 use anyhow::bail;
 
 use crate::stack::{Profile, Stack, StackFiles};
+use crate::workspace::Workspace;
 use crate::{cmd, package, setup, web};
 
-pub fn run(root: &Path, seconds: u32, connections: &[u32]) -> anyhow::Result<()> {
-    let tools = setup::run()?;
+pub fn run(ws: &Workspace, seconds: u32, connections: &[u32]) -> anyhow::Result<()> {
+    let tools = setup::run(ws)?;
     if cmd::output(Command::new("wrk").arg("--version")).is_none() && !Path::new("/usr/bin/wrk").exists() {
         cmd::run("installing wrk", Command::new("apt-get").args(["install", "-y", "-q", "wrk"]))?;
     }
-    let dist = web::build(root, &tools)?;
-    let lambda_zip = package::host_lambda_for_dev(root)?;
-    let binary = crate::stack::build(root, Profile::Release)?;
+    let dist = web::build(ws, &tools)?;
+    let lambda_zip = package::host_lambda_for_dev(ws)?;
+    let binary = crate::stack::build(ws, Profile::Release)?;
     let release = binary.parent().map(Path::to_path_buf).unwrap_or_default();
-    let state = root.join(".local").join("bench");
+    let state = ws.local("bench");
     // A log line per request would make this a benchmark of the terminal.
     let files = StackFiles { binary: &binary, lambda_zip: &lambda_zip, dist: &dist, state_dir: &state };
-    let stack = Stack::start(&files, &tools, "warn")?;
+    let stack = Stack::start(ws, &files, &tools, "warn")?;
     let ready = &stack.ready;
     let url = format!("{}api/", stack.url());
 

@@ -1,13 +1,13 @@
 //! `cargo xtask fuzz`: the token fuzzer (fuzz/), with nightly and cargo-fuzz installed if missing.
 
-use std::path::Path;
 use std::process::Command;
 
 use crate::cmd;
+use crate::workspace::Workspace;
 
 /// Fuzzes token parsing and verification for `seconds`, installing nightly's cargo-fuzz
 /// if needed. Findings land in fuzz/artifacts/.
-pub fn run(root: &Path, seconds: u64) -> anyhow::Result<()> {
+pub fn run(ws: &Workspace, seconds: u64) -> anyhow::Result<()> {
     let toolchains = cmd::output(Command::new("rustup").args(["toolchain", "list"])).unwrap_or_default();
     if !toolchains.lines().any(|l| l.starts_with("nightly")) {
         cmd::run(
@@ -18,7 +18,7 @@ pub fn run(root: &Path, seconds: u64) -> anyhow::Result<()> {
     if cmd::output(cmd::cargo().args(["fuzz", "--version"])).is_none() {
         cmd::run("installing cargo-fuzz", cmd::cargo().args(["install", "cargo-fuzz", "--locked"]))?;
     }
-    let fuzz_dir = root.join("fuzz");
+    let fuzz_dir = ws.root.join("fuzz");
     let corpus = fuzz_dir.join("corpus").join("token");
     std::fs::create_dir_all(&corpus)?;
     cmd::run(
@@ -30,6 +30,6 @@ pub fn run(root: &Path, seconds: u64) -> anyhow::Result<()> {
             .arg("--")
             .arg(format!("-max_total_time={seconds}"))
             .arg("-print_final_stats=1")
-            .current_dir(root),
+            .current_dir(&ws.root),
     )
 }

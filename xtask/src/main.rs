@@ -11,11 +11,13 @@ mod stack;
 mod template;
 mod test;
 mod web;
+mod workspace;
 
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+use crate::workspace::Workspace;
 
 #[derive(Debug, Parser)]
 #[command(about = "Project chores for cognito-whoami", long_about = None)]
@@ -71,7 +73,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(&cli.command, &project_root()) {
+    match Workspace::locate().and_then(|ws| run(&cli.command, &ws)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("xtask: error: {e:#}");
@@ -80,38 +82,17 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(command: &Command, root: &Path) -> anyhow::Result<()> {
+fn run(command: &Command, ws: &Workspace) -> anyhow::Result<()> {
     match command {
-        Command::Setup => setup::run().map(drop),
-        Command::Dev { port } => dev::run(root, *port),
-        Command::Test => test::run(root),
+        Command::Setup => setup::run(ws).map(drop),
+        Command::Dev { port } => dev::run(ws, *port),
+        Command::Test => test::run(ws),
         Command::BuildWeb => {
-            let tools = setup::run()?;
-            web::build(root, &tools).map(drop)
+            let tools = setup::run(ws)?;
+            web::build(ws, &tools).map(drop)
         }
-        Command::Package { arch } => package::run(root, arch),
-        Command::BenchGateway { seconds, connections } => bench::run(root, *seconds, connections),
-        Command::Fuzz { seconds } => fuzz::run(root, *seconds),
+        Command::Package { arch } => package::run(ws, arch),
+        Command::BenchGateway { seconds, connections } => bench::run(ws, *seconds, connections),
+        Command::Fuzz { seconds } => fuzz::run(ws, *seconds),
     }
-}
-
-/// Where cargo puts build output for this workspace (honours CARGO_TARGET_DIR).
-fn target_dir(root: &Path) -> anyhow::Result<PathBuf> {
-    let out = cmd::cargo().args(["metadata", "--format-version", "1", "--no-deps"]).current_dir(root).output()?;
-    anyhow::ensure!(out.status.success(), "cargo metadata failed: {}", String::from_utf8_lossy(&out.stderr));
-    let metadata: serde_json::Value = serde_json::from_slice(&out.stdout)?;
-    let dir = metadata["target_directory"]
-        .as_str()
-        .ok_or_else(|| anyhow::anyhow!("cargo metadata names no target directory"))?;
-    Ok(PathBuf::from(dir))
-}
-
-/// The workspace root: xtask's manifest directory is one level below it.
-fn project_root() -> PathBuf {
-    // `cargo run` sets CARGO_MANIFEST_DIR for the run too. Prefer that over the compile-time
-    // value: with a target directory shared between checkouts, the binary may have been
-    // built from another one.
-    let manifest_dir =
-        std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| env!("CARGO_MANIFEST_DIR").into(), PathBuf::from);
-    manifest_dir.parent().expect("xtask lives inside the workspace").to_path_buf()
 }

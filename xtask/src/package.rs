@@ -16,6 +16,7 @@ use std::time::Instant;
 use anyhow::{Context, bail, ensure};
 use object::read::elf::FileHeader as _;
 
+use crate::workspace::Workspace;
 use crate::{cmd, setup};
 
 /// Amazon Linux 2023's glibc: the newest symbol version a binary for provided.al2023 may need.
@@ -181,10 +182,10 @@ pub const DEPLOYED_ZIP: &str = "deploy/out/bootstrap.zip";
 
 /// `cargo xtask package`: the Lambda's zips, the first architecture's copied to where
 /// template.yaml's `CodeUri` names it, then the page.
-pub fn run(root: &Path, arches: &[Arch]) -> anyhow::Result<()> {
-    let zips = lambda(root, arches)?;
+pub fn run(ws: &Workspace, arches: &[Arch]) -> anyhow::Result<()> {
+    let zips = lambda(ws, arches)?;
     if let (Some(&arch), Some(zip)) = (arches.first(), zips.first()) {
-        let deployed = root.join(DEPLOYED_ZIP);
+        let deployed = ws.root.join(DEPLOYED_ZIP);
         if let Some(dir) = deployed.parent() {
             std::fs::create_dir_all(dir)?;
         }
@@ -195,17 +196,17 @@ pub fn run(root: &Path, arches: &[Arch]) -> anyhow::Result<()> {
             arch.lambda_name()
         );
     }
-    let tools = setup::run()?;
-    let dist = crate::web::build(root, &tools)?;
+    let tools = setup::run(ws)?;
+    let dist = crate::web::build(ws, &tools)?;
     eprintln!("xtask: the page is in {}; upload it with config.json as deploy/README.md says", dist.display());
     Ok(())
 }
 
 /// Builds, zips and checks the Lambda for each of `arches`, into
 /// `<target>/lambda/<arch>/bootstrap.zip`. Returns the zips.
-pub fn lambda(root: &Path, arches: &[Arch]) -> anyhow::Result<Vec<PathBuf>> {
-    let zig_python = install_cross_toolchain(root, arches)?;
-    let target = crate::target_dir(root)?;
+pub fn lambda(ws: &Workspace, arches: &[Arch]) -> anyhow::Result<Vec<PathBuf>> {
+    let zig_python = install_cross_toolchain(ws, arches)?;
+    let target = &ws.target_dir;
     let mut zips = Vec::new();
     for &arch in arches {
         let started = Instant::now();
@@ -216,7 +217,7 @@ pub fn lambda(root: &Path, arches: &[Arch]) -> anyhow::Result<Vec<PathBuf>> {
                 // The suffix tells cargo-zigbuild which glibc to link against.
                 .arg(format!("{}.{AL2023_GLIBC}", arch.triple()))
                 .env("CARGO_ZIGBUILD_PYTHON_PATH", &zig_python)
-                .current_dir(root),
+                .current_dir(&ws.root),
         )?;
         let binary_path = target.join(arch.triple()).join("release").join("bootstrap");
         let binary = std::fs::read(&binary_path).with_context(|| format!("cannot read {}", binary_path.display()))?;
@@ -249,29 +250,29 @@ pub fn host_arch() -> Option<Arch> {
 
 /// The packaged binary this machine can run itself (built by [`lambda`]), if it is one of
 /// Lambda's architectures: the runtime-protocol test then drives what ships.
-pub fn host_binary(root: &Path) -> anyhow::Result<Option<PathBuf>> {
-    let Some(arch) = host_arch() else { return Ok(None) };
-    Ok(Some(crate::target_dir(root)?.join(arch.triple()).join("release").join("bootstrap")))
+pub fn host_binary(ws: &Workspace) -> Option<PathBuf> {
+    let arch = host_arch()?;
+    Some(ws.target_dir.join(arch.triple()).join("release").join("bootstrap"))
 }
 
 /// The packaged zip this machine can run (built by [`lambda`]): what the local stack deploys
 /// in the tests, so the artifact checked is the one that runs.
-pub fn host_zip(root: &Path) -> anyhow::Result<PathBuf> {
+pub fn host_zip(ws: &Workspace) -> anyhow::Result<PathBuf> {
     let arch =
         host_arch().context("the local stack runs the Lambda on this machine, which is neither x86_64 nor arm64")?;
-    Ok(crate::target_dir(root)?.join("lambda").join(arch.lambda_name()).join("bootstrap.zip"))
+    Ok(ws.target_dir.join("lambda").join(arch.lambda_name()).join("bootstrap.zip"))
 }
 
 /// `bootstrap` built for this machine with plain cargo (release), zipped as Lambda wants it,
 /// for `cargo xtask dev`: quicker than the packaged build, which needs zig. Returns the zip.
-pub fn host_lambda_for_dev(root: &Path) -> anyhow::Result<PathBuf> {
+pub fn host_lambda_for_dev(ws: &Workspace) -> anyhow::Result<PathBuf> {
     cmd::run(
         "building the Lambda for this machine (release)",
         cmd::cargo()
             .args(["build", "--release", "--locked", "-p", "whoami-lambda", "--bin", "bootstrap"])
-            .current_dir(root),
+            .current_dir(&ws.root),
     )?;
-    let target = crate::target_dir(root)?;
+    let target = &ws.target_dir;
     let binary_path = target.join("release").join("bootstrap");
     let binary = std::fs::read(&binary_path).with_context(|| format!("cannot read {}", binary_path.display()))?;
     let dir = target.join("lambda").join("host");
@@ -284,7 +285,7 @@ pub fn host_lambda_for_dev(root: &Path) -> anyhow::Result<PathBuf> {
 /// Installs what cross-linking needs, skipping what is there: each target's standard library
 /// (rustup), cargo-zigbuild, and zig from PyPI in `.local/zig`. Returns that venv's python,
 /// through which cargo-zigbuild runs zig.
-fn install_cross_toolchain(root: &Path, arches: &[Arch]) -> anyhow::Result<PathBuf> {
+fn install_cross_toolchain(ws: &Workspace, arches: &[Arch]) -> anyhow::Result<PathBuf> {
     let installed = cmd::output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
     for arch in arches {
         if installed.lines().any(|l| l.trim() == arch.triple()) {
@@ -310,7 +311,7 @@ fn install_cross_toolchain(root: &Path, arches: &[Arch]) -> anyhow::Result<PathB
         )?;
     }
 
-    let venv = root.join(".local").join("zig");
+    let venv = ws.local("zig");
     let python = venv.join("bin").join("python");
     let wanted_zig = ZIGLANG.rsplit("==").next().unwrap_or_default();
     let zig_version = cmd::output(Command::new(&python).args(["-m", "ziglang", "version"]));

@@ -13,6 +13,7 @@ use std::process::Command;
 use anyhow::{Context, bail};
 
 use crate::cmd;
+use crate::workspace::Workspace;
 
 pub const TRUNK_VERSION: &str = "0.21.14";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
@@ -60,16 +61,16 @@ impl Tools {
     }
 }
 
-pub fn run() -> anyhow::Result<Tools> {
+pub fn run(ws: &Workspace) -> anyhow::Result<Tools> {
     let wasm = wasm_toolchain()?;
     if let Some(source) = StdSource::of(wasm) {
         source.fetch_dependencies(None)?;
     }
     install_trunk()?;
     install_wasm_bindgen()?;
-    let local_aws = install_local_aws(&crate::project_root())?;
-    install_npm_tool(&crate::project_root(), &BINARYEN)?;
-    install_npm_tool(&crate::project_root(), &ESBUILD)?;
+    let local_aws = install_local_aws(&ws.root)?;
+    install_npm_tool(&ws.root, &BINARYEN)?;
+    install_npm_tool(&ws.root, &ESBUILD)?;
     install_chromium()?;
     Ok(Tools { wasm, local_aws })
 }

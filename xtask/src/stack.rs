@@ -9,11 +9,12 @@ use anyhow::Context;
 
 use crate::cmd;
 use crate::setup::Tools;
+use crate::workspace::Workspace;
 
 /// Builds `whoami-local` and `whoami-admin` in one cargo invocation, so both land side by side
 /// (the stack runs the CLI's `configure` and `create-user` as a user would) from one feature
 /// resolution. Returns `whoami-local`.
-pub fn build(root: &Path, profile: Profile) -> anyhow::Result<PathBuf> {
+pub fn build(ws: &Workspace, profile: Profile) -> anyhow::Result<PathBuf> {
     let (flag, dir, note) = match profile {
         Profile::Debug => (None, "debug", ""),
         Profile::Release => (Some("--release"), "release", " (release)"),
@@ -23,9 +24,9 @@ pub fn build(root: &Path, profile: Profile) -> anyhow::Result<PathBuf> {
         cmd::cargo()
             .args(["build", "--quiet", "--locked", "-p", "whoami-local", "-p", "whoami-admin"])
             .args(flag)
-            .current_dir(root),
+            .current_dir(&ws.root),
     )?;
-    Ok(crate::target_dir(root)?.join(dir).join("whoami-local"))
+    Ok(ws.target_dir.join(dir).join("whoami-local"))
 }
 
 /// Which of cargo's profiles to build with.
@@ -59,7 +60,7 @@ pub struct Stack {
 
 impl StackFiles<'_> {
     /// `whoami-local` with these files and setup's ministack; the caller adds the port.
-    pub fn command(&self, tools: &Tools) -> Command {
+    pub fn command(&self, ws: &Workspace, tools: &Tools) -> Command {
         let mut command = Command::new(self.binary);
         command
             .arg("--ministack")
@@ -67,7 +68,7 @@ impl StackFiles<'_> {
             .arg("--lambda-zip")
             .arg(self.lambda_zip)
             .arg("--template")
-            .arg(crate::project_root().join("template.yaml"))
+            .arg(ws.root.join("template.yaml"))
             .arg("--dist")
             .arg(self.dist)
             .arg("--state-dir")
@@ -79,9 +80,9 @@ impl StackFiles<'_> {
 impl Stack {
     /// Starts the stack on a free port and waits until it says it is ready.
     /// `log_filter` is the stack's RUST_LOG (`info` logs every request).
-    pub fn start(files: &StackFiles<'_>, tools: &Tools, log_filter: &str) -> anyhow::Result<Self> {
+    pub fn start(ws: &Workspace, files: &StackFiles<'_>, tools: &Tools, log_filter: &str) -> anyhow::Result<Self> {
         let mut child = files
-            .command(tools)
+            .command(ws, tools)
             .env("RUST_LOG", log_filter)
             .args(["--port", "0", "--json"])
             .stdout(Stdio::piped())

@@ -9,15 +9,16 @@ use sha2::{Digest as _, Sha256};
 
 use crate::cmd;
 use crate::setup::{Tools, WasmToolchain};
+use crate::workspace::Workspace;
 
 /// Builds the page into `dist/` and prints each file's size, raw and gzipped. A `dist/` built
 /// from the same sources by the same toolchain, and not changed since, is kept as it is:
 /// `cargo xtask dev` then starts without the 10 s that Trunk, wasm-bindgen, wasm-opt and
 /// esbuild take even when nothing changed.
-pub fn build(root: &Path, tools: &Tools) -> anyhow::Result<PathBuf> {
-    let dist = root.join("dist");
-    let stamp_path = crate::target_dir(root)?.join("wasm-page").join("dist.stamp");
-    let sources = sources_fingerprint(root, tools)?;
+pub fn build(ws: &Workspace, tools: &Tools) -> anyhow::Result<PathBuf> {
+    let dist = ws.root.join("dist");
+    let stamp_path = ws.target_dir.join("wasm-page").join("dist.stamp");
+    let sources = sources_fingerprint(&ws.root, tools)?;
     // The stamp: the sources it was built from, then what the build wrote.
     let current = || -> anyhow::Result<String> { Ok(format!("{sources}\n{}\n", files_fingerprint(&dist)?)) };
     if dist.join("index.html").exists() && std::fs::read_to_string(&stamp_path).ok() == Some(current()?) {
@@ -25,7 +26,7 @@ pub fn build(root: &Path, tools: &Tools) -> anyhow::Result<PathBuf> {
         report_sizes(&dist)?;
         return Ok(dist);
     }
-    trunk_build(root, tools, &dist)?;
+    trunk_build(ws, tools, &dist)?;
     report_sizes(&dist)?;
     if let Some(dir) = stamp_path.parent() {
         std::fs::create_dir_all(dir)?;
@@ -93,14 +94,14 @@ fn collect_files(path: &Path, files: &mut Vec<PathBuf>) -> anyhow::Result<()> {
 }
 
 /// Trunk's release build, then the wasm's names shortened and the script bundled inline.
-fn trunk_build(root: &Path, tools: &Tools, dist: &Path) -> anyhow::Result<()> {
+fn trunk_build(ws: &Workspace, tools: &Tools, dist: &Path) -> anyhow::Result<()> {
     let mut trunk = Command::new("trunk");
     // Trunk runs cargo, which must not see what `cargo run` set for xtask.
     cmd::without_cargo_run_env(&mut trunk);
     // --offline: use the wasm-bindgen that setup installed rather than downloading one.
-    trunk.args(["build", "--release", "--offline"]).current_dir(root);
+    trunk.args(["build", "--release", "--offline"]).current_dir(&ws.root);
     // A target directory of its own: the wasm build may use another rustc than the native one.
-    let mut target = crate::target_dir(root)?.join("wasm");
+    let mut target = ws.target_dir.join("wasm");
     for (name, value) in tools.wasm.env() {
         trunk.env(name, value);
     }
@@ -120,14 +121,14 @@ fn trunk_build(root: &Path, tools: &Tools, dist: &Path) -> anyhow::Result<()> {
         eprintln!("xtask: warning: building the page with the prebuilt std (larger): no std source to rebuild");
     }
     trunk.env("CARGO_TARGET_DIR", target);
-    trunk.env("PATH", path_with_wasm_opt(root)?);
+    trunk.env("PATH", path_with_wasm_opt(&ws.root)?);
     cmd::run("building the web page (Trunk, release)", &mut trunk)?;
 
     // wasm-bindgen's glue: renamed to match the wasm, then bundled into index.html.
     let glue = only_file(dist, ".js")?;
     // Fails, naming the file it expected, if Trunk wrote no wasm.
-    minify_wasm_names(root, dist, &glue)?;
-    inline_scripts(root, dist, &glue)
+    minify_wasm_names(&ws.root, dist, &glue)?;
+    inline_scripts(ws, dist, &glue)
 }
 
 /// Prints each file of `dist` with its size, raw and gzipped, and the totals.
@@ -317,12 +318,12 @@ fn only_file(dir: &Path, suffix: &str) -> anyhow::Result<PathBuf> {
 /// leaves. The stylesheet Trunk has already inlined (`rel="inline"` in index.html). The
 /// Content-Security-Policy's `'self'` for scripts and styles then becomes the SHA-256 of
 /// exactly these two, so no other script or style, from this site or inline, can run.
-fn inline_scripts(root: &Path, dist: &Path, glue: &Path) -> anyhow::Result<()> {
+fn inline_scripts(ws: &Workspace, dist: &Path, glue: &Path) -> anyhow::Result<()> {
     let index = dist.join("index.html");
     let html = std::fs::read_to_string(&index).with_context(|| format!("reading {}", index.display()))?;
     let placeholder = element(&html, "<script", "</script>", "data-wasm=")?;
     let wasm_url = attribute(&html[placeholder.clone()], "data-wasm")?;
-    let script = bundle_loader(root, glue, &wasm_url)?;
+    let script = bundle_loader(ws, glue, &wasm_url)?;
     // The HTML parser ends a script at the first `</script`, whatever JavaScript means there.
     anyhow::ensure!(!script.to_ascii_lowercase().contains("</script"), "the bundled script contains `</script`");
     let style = element(&html, "<style>", "</style>", "")?;
@@ -339,10 +340,10 @@ fn inline_scripts(root: &Path, dist: &Path, glue: &Path) -> anyhow::Result<()> {
 
 /// frontend/loader.js bundled with the glue (which it imports as `whoami-glue`) into one
 /// minified module that fetches the wasm from `wasm_url`.
-fn bundle_loader(root: &Path, glue: &Path, wasm_url: &str) -> anyhow::Result<String> {
-    let out = crate::target_dir(root)?.join("page-script.js");
-    let mut esbuild = Command::new(crate::setup::esbuild_bin(root));
-    esbuild.arg(root.join("frontend").join("loader.js"));
+fn bundle_loader(ws: &Workspace, glue: &Path, wasm_url: &str) -> anyhow::Result<String> {
+    let out = ws.target_dir.join("page-script.js");
+    let mut esbuild = Command::new(crate::setup::esbuild_bin(&ws.root));
+    esbuild.arg(ws.root.join("frontend").join("loader.js"));
     esbuild.args(["--bundle", "--minify", "--format=esm", "--log-level=warning"]);
     esbuild.arg(format!("--alias:whoami-glue={}", glue.display()));
     esbuild.arg(format!("--define:WHOAMI_WASM={}", serde_json::to_string(wasm_url)?));
@@ -476,7 +477,7 @@ mod tests {
 
     #[test]
     fn wasm_feature_flags_match_index_html() {
-        let index = std::fs::read_to_string(crate::project_root().join("index.html")).unwrap();
+        let index = std::fs::read_to_string(crate::workspace::project_root().join("index.html")).unwrap();
         for flag in WASM_FEATURES {
             assert!(index.contains(flag), "index.html's data-wasm-opt-params lacks {flag}");
         }
