@@ -3,10 +3,10 @@
 use std::path::PathBuf;
 
 use clap::{ArgGroup, Parser, Subcommand, ValueEnum};
-use whoami_shared::Email;
+use whoami_shared::{Email, Username};
 
 use crate::aws::AwsArgs;
-use crate::cognito::{AuthFlow, Username};
+use crate::cognito::AuthFlow;
 
 const ABOUT: &str = "Manage the users of a cognito-whoami user pool, sign in from the terminal and call the API";
 

@@ -6,11 +6,12 @@
 use std::io::{BufRead, Write};
 
 use serde::Serialize;
+use whoami_shared::Username;
 
 use crate::Error;
 use crate::api::Api;
 use crate::cli::{CallApi, Command, CreateUser, DeleteUser, ListUsers, Login, SetPassword, TokenKind};
-use crate::cognito::{AuthFlow, Cognito, CognitoError, InitialPassword, SignIn, Tokens, UserSummary, Username};
+use crate::cognito::{AuthFlow, Cognito, CognitoError, InitialPassword, SignIn, Tokens, UserSummary};
 use crate::secret::{Input, Token};
 
 /// The clients every command works with, built once in `main`.

@@ -1,18 +1,15 @@
 //! The config file, `whoami.toml`: read and checked once, so the rest of the tool works with
-//! typed values and every mistake is reported with the file and the key.
+//! typed values and every mistake is reported with the file and the key. The file's format is
+//! shared's `CliConfigFile`, which `configure` writes too.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum as _;
 use reqwest::Url;
-use whoami_shared::{AppClientId, Region, UserPoolId};
+use whoami_shared::files::CliConfigFile;
+use whoami_shared::{AppClientId, ClientSecret, Region, UserPoolId};
 
 use crate::cognito::AuthFlow;
-
-/// Every key the file may hold, in the order the example file lists them.
-pub const KEYS: [&str; 7] =
-    ["region", "user_pool_id", "app_client_id", "app_client_secret", "auth_flow", "api_url", "cognito_endpoint"];
 
 /// The tool's settings, as read from the config file.
 #[derive(Debug, Clone)]
@@ -31,26 +28,6 @@ pub struct Config {
     pub cognito_endpoint: Option<Url>,
 }
 
-/// An app client secret. Its `Debug` hides the value so it cannot reach a log by accident.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ClientSecret(String);
-
-impl ClientSecret {
-    pub fn new(secret: impl Into<String>) -> Self {
-        Self(secret.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for ClientSecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ClientSecret(<redacted>)")
-    }
-}
-
 /// Why the config file cannot be used. Each message names the file, and the key where one is at fault.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -66,7 +43,7 @@ pub enum ConfigError {
     Missing { path: PathBuf, key: &'static str },
     #[error("{}: the key `{key}` {reason}", path.display())]
     Invalid { path: PathBuf, key: &'static str, reason: String },
-    #[error("{}: unknown key `{key}`; the keys are {}", path.display(), KEYS.join(", "))]
+    #[error("{}: unknown key `{key}`; the keys are {}", path.display(), CliConfigFile::KEYS.join(", "))]
     Unknown { path: PathBuf, key: String },
 }
 
@@ -95,23 +72,14 @@ impl Config {
 
     /// Checks the text of a config file; `path` is only used in messages.
     pub fn parse(path: &Path, text: &str) -> Result<Self, ConfigError> {
-        let table: toml::Table = toml::from_str(text).map_err(|e| ConfigError::Syntax {
-            path: path.to_owned(),
-            // The line number rather than toml's snippet of the file: the snippet could be
-            // the line holding the client secret.
-            line: e.span().map_or(0, |span| text[..span.start.min(text.len())].lines().count().max(1)),
-            message: e.message().to_owned(),
-        })?;
-        if let Some(unknown) = table.keys().find(|k| !KEYS.contains(&k.as_str())) {
-            return Err(ConfigError::Unknown { path: path.to_owned(), key: unknown.clone() });
-        }
-        let keys = Keys { path, table: &table };
+        let file: CliConfigFile = toml::from_str(text).map_err(|e| explain(path, text, &e))?;
+        let invalid = |key: &'static str, reason: String| ConfigError::Invalid { path: path.to_owned(), key, reason };
 
-        let region: Region = keys.parse("region", |s| s.parse().map_err(|e| format!("is invalid: {e}")))?;
+        let region: Region = file.region.parse().map_err(|e| invalid("region", format!("is invalid: {e}")))?;
         let user_pool_id: UserPoolId =
-            keys.parse("user_pool_id", |s| s.parse().map_err(|e| format!("is invalid: {e}")))?;
+            file.user_pool_id.parse().map_err(|e| invalid("user_pool_id", format!("is invalid: {e}")))?;
         if user_pool_id.region() != &region {
-            return Err(keys.invalid(
+            return Err(invalid(
                 "region",
                 format!(
                     "is `{region}` but user_pool_id `{user_pool_id}` is in `{}`; a pool lives in one region",
@@ -119,24 +87,65 @@ impl Config {
                 ),
             ));
         }
-        let app_client_id = keys.parse("app_client_id", |s| s.parse().map_err(|e| format!("is invalid: {e}")))?;
-        let app_client_secret = keys.optional("app_client_secret", |s| {
-            if s.is_empty() {
-                Err("is empty; remove the line if the app client has no secret".into())
-            } else {
-                Ok(ClientSecret::new(s))
+        let app_client_id =
+            file.app_client_id.parse().map_err(|e| invalid("app_client_id", format!("is invalid: {e}")))?;
+        let app_client_secret = match file.app_client_secret {
+            Some(secret) if secret.expose().is_empty() => {
+                return Err(invalid(
+                    "app_client_secret",
+                    "is empty; remove the line if the app client has no secret".into(),
+                ));
             }
-        })?;
-        let auth_flow = keys
-            .optional("auth_flow", |s| {
-                AuthFlow::from_str(s, false)
-                    .map_err(|_| format!("is `{s}`: it must be \"srp\" (the default) or \"password\""))
-            })?
-            .unwrap_or_default();
-        let api_url = keys.parse("api_url", parse_url)?;
-        let cognito_endpoint = keys.optional("cognito_endpoint", parse_url)?;
+            secret => secret,
+        };
+        let auth_flow = match file.auth_flow.as_deref() {
+            None => AuthFlow::default(),
+            Some(s) => AuthFlow::from_str(s, false).map_err(|_| {
+                invalid("auth_flow", format!("is `{s}`: it must be \"srp\" (the default) or \"password\""))
+            })?,
+        };
+        let api_url = parse_url(&file.api_url).map_err(|reason| invalid("api_url", reason))?;
+        let cognito_endpoint = file
+            .cognito_endpoint
+            .as_deref()
+            .map(parse_url)
+            .transpose()
+            .map_err(|reason| invalid("cognito_endpoint", reason))?;
         Ok(Self { region, user_pool_id, app_client_id, app_client_secret, auth_flow, api_url, cognito_endpoint })
     }
+}
+
+/// Says why `text` is not a `CliConfigFile`, naming the file and the key: not TOML, an unknown
+/// key, a value that is not a string or a key that is missing. What none of those explains is
+/// reported as the TOML reader's message and line.
+fn explain(path: &Path, text: &str, error: &toml::de::Error) -> ConfigError {
+    let syntax = |e: &toml::de::Error| ConfigError::Syntax {
+        path: path.to_owned(),
+        // The line number rather than toml's snippet of the file: the snippet could be
+        // the line holding the client secret.
+        line: e.span().map_or(0, |span| text[..span.start.min(text.len())].lines().count().max(1)),
+        message: e.message().to_owned(),
+    };
+    let table: toml::Table = match toml::from_str(text) {
+        Ok(table) => table,
+        Err(e) => return syntax(&e),
+    };
+    if let Some(unknown) = table.keys().find(|k| !CliConfigFile::KEYS.contains(&k.as_str())) {
+        return ConfigError::Unknown { path: path.to_owned(), key: unknown.clone() };
+    }
+    for key in CliConfigFile::KEYS {
+        match table.get(key) {
+            None if CliConfigFile::REQUIRED.contains(&key) => {
+                return ConfigError::Missing { path: path.to_owned(), key };
+            }
+            Some(value) if !value.is_str() => {
+                let reason = format!("must be a string in quotes, not a {}", value.type_str());
+                return ConfigError::Invalid { path: path.to_owned(), key, reason };
+            }
+            _ => {}
+        }
+    }
+    syntax(error)
 }
 
 /// Parses a URL that passwords or tokens are sent to: HTTPS, or plain HTTP to this machine
@@ -151,34 +160,6 @@ pub fn parse_url(s: &str) -> Result<Url, String> {
             "is `{s}`: plain HTTP is allowed only to this machine (127.0.0.1, ::1 or localhost); use https://"
         )),
         other => Err(format!("must be an https:// URL (or http:// to this machine), not `{other}:`")),
-    }
-}
-
-/// Looks keys up in the parsed table, turning each problem into an error naming file and key.
-struct Keys<'a> {
-    path: &'a Path,
-    table: &'a toml::Table,
-}
-
-impl Keys<'_> {
-    fn invalid(&self, key: &'static str, reason: String) -> ConfigError {
-        ConfigError::Invalid { path: self.path.to_owned(), key, reason }
-    }
-
-    fn optional<T>(
-        &self,
-        key: &'static str,
-        parse: impl FnOnce(&str) -> Result<T, String>,
-    ) -> Result<Option<T>, ConfigError> {
-        match self.table.get(key) {
-            None => Ok(None),
-            Some(toml::Value::String(s)) => parse(s).map(Some).map_err(|reason| self.invalid(key, reason)),
-            Some(other) => Err(self.invalid(key, format!("must be a string in quotes, not a {}", other.type_str()))),
-        }
-    }
-
-    fn parse<T>(&self, key: &'static str, parse: impl FnOnce(&str) -> Result<T, String>) -> Result<T, ConfigError> {
-        self.optional(key, parse)?.ok_or_else(|| ConfigError::Missing { path: self.path.to_owned(), key })
     }
 }
 
@@ -309,7 +290,7 @@ cognito_endpoint = "http://127.0.0.1:5005"
         assert!(config.app_client_secret.is_none() && config.cognito_endpoint.is_none());
         assert_eq!(config.auth_flow, AuthFlow::Srp);
         // Every key is described, the optional ones as commented-out lines.
-        for key in KEYS {
+        for key in CliConfigFile::KEYS {
             assert!(example.lines().any(|l| l.trim_start_matches("# ").starts_with(&format!("{key} = "))), "{key}");
         }
     }

@@ -3,7 +3,6 @@
 //!
 //! The output keys are template.yaml's; a test checks that the template still has them.
 
-use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -11,7 +10,7 @@ use aws_sdk_cloudformation::Client;
 use aws_sdk_cloudformation::error::{ProvideErrorMetadata as _, SdkError};
 use aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksError;
 use reqwest::Url;
-use serde::Serialize;
+use whoami_shared::files::{CliConfigFile, PageConfigFile};
 use whoami_shared::{AppClientId, Region, UserPoolId};
 
 use crate::aws::{AwsArgs, sdk_config_from_flags};
@@ -77,39 +76,32 @@ impl StackOutputs {
 
     /// `whoami.toml` for these outputs; `cognito_endpoint` only when talking to an emulator.
     pub fn whoami_toml(&self, stack: &str, cognito_endpoint: Option<&Url>) -> String {
-        let mut text = format!(
-            "# whoami-admin's configuration, written by `whoami-admin configure --stack {stack}`.\n\
-             region = \"{}\"\nuser_pool_id = \"{}\"\napp_client_id = \"{}\"\napi_url = \"{}\"\n",
-            self.region,
-            self.user_pool_id.as_str(),
-            self.app_client_id.as_str(),
-            self.api_url,
-        );
-        if let Some(endpoint) = cognito_endpoint {
-            let _ = writeln!(text, "cognito_endpoint = \"{endpoint}\"");
-        }
-        text
+        let file = CliConfigFile {
+            region: self.region.to_string(),
+            user_pool_id: self.user_pool_id.to_string(),
+            app_client_id: self.app_client_id.to_string(),
+            app_client_secret: None,
+            auth_flow: None,
+            api_url: self.api_url.to_string(),
+            cognito_endpoint: cognito_endpoint.map(Url::to_string),
+        };
+        let toml = toml::to_string(&file).expect("a struct of strings always serializes");
+        format!("# whoami-admin's configuration, written by `whoami-admin configure --stack {stack}`.\n{toml}")
     }
 
     /// The page's `config.json` for these outputs.
     pub fn config_json(&self, cognito_endpoint: Option<&Url>) -> String {
-        #[derive(Serialize)]
-        struct PageConfig<'a> {
-            region: &'a str,
-            user_pool_id: &'a str,
-            app_client_id: &'a str,
-            api_url: &'a str,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            cognito_endpoint: Option<&'a str>,
-        }
-        let page = PageConfig {
-            region: self.region.as_str(),
-            user_pool_id: self.user_pool_id.as_str(),
-            app_client_id: self.app_client_id.as_str(),
-            api_url: self.api_url.as_str(),
-            cognito_endpoint: cognito_endpoint.map(Url::as_str),
+        let page = PageConfigFile {
+            region: self.region.to_string(),
+            user_pool_id: self.user_pool_id.to_string(),
+            app_client_id: self.app_client_id.to_string(),
+            api_url: self.api_url.to_string(),
+            cognito_endpoint: cognito_endpoint.map(Url::to_string),
+            token_storage: None,
+            auth_flow: None,
+            app_client_secret: None,
         };
-        let mut json = serde_json::to_string_pretty(&page).expect("plain structs of strings always serialize");
+        let mut json = serde_json::to_string_pretty(&page).expect("a struct of strings always serializes");
         json.push('\n');
         json
     }
@@ -253,6 +245,21 @@ mod tests {
             assert!(config.app_client_secret.is_none());
             assert_eq!(config.cognito_endpoint, endpoint);
         }
+    }
+
+    #[test]
+    fn whoami_toml_is_written_key_by_key_in_the_example_files_order() {
+        let outputs = parse(&GOOD).unwrap();
+        let emulator = Url::parse("http://127.0.0.1:5005").unwrap();
+        assert_eq!(
+            outputs.whoami_toml("whoami", Some(&emulator)),
+            "# whoami-admin's configuration, written by `whoami-admin configure --stack whoami`.\n\
+             region = \"eu-west-1\"\n\
+             user_pool_id = \"eu-west-1_AbC123\"\n\
+             app_client_id = \"3n4b5urk1ft4fl3mg5e62d9ado\"\n\
+             api_url = \"https://abc123.execute-api.eu-west-1.amazonaws.com/test/\"\n\
+             cognito_endpoint = \"http://127.0.0.1:5005/\"\n"
+        );
     }
 
     #[test]

@@ -5,51 +5,13 @@ mod error;
 mod sign_in;
 mod users;
 
-use std::fmt;
-use std::str::FromStr;
-
 use aws_sdk_cognitoidentityprovider::Client;
 use whoami_shared::secret_hash::secret_hash;
-use whoami_shared::{AppClientId, UserPoolId};
+use whoami_shared::{AppClientId, ClientSecret, UserPoolId};
 
 pub use self::error::CognitoError;
 pub use self::sign_in::{AuthFlow, NewPasswordChallenge, SignIn, Tokens};
 pub use self::users::{InitialPassword, UserSummary};
-use crate::config::ClientSecret;
-
-/// A Cognito username as typed by the operator: the user's email, or the name (often a UUID)
-/// Cognito gave them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Username(String);
-
-impl Username {
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl FromStr for Username {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        // Cognito's own limits: 1 to 128 characters, no whitespace or control characters.
-        if s.is_empty() {
-            Err("the username is empty".into())
-        } else if s.chars().count() > 128 {
-            Err("a username has at most 128 characters".into())
-        } else if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            Err("a username has no spaces or control characters".into())
-        } else {
-            Ok(Self(s.to_owned()))
-        }
-    }
-}
-
-impl fmt::Display for Username {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
 
 /// The app client the tool signs in through.
 #[derive(Debug, Clone)]
@@ -86,9 +48,9 @@ mod testing {
     use std::fmt;
 
     use aws_smithy_mocks::{Rule, RuleMode, mock_client};
+    use whoami_shared::ClientSecret;
 
     use super::{AppClient, Cognito};
-    use crate::config::ClientSecret;
     use crate::secret::Password;
 
     pub(super) const POOL: &str = "eu-west-1_AbC123";

@@ -15,6 +15,8 @@ use aws_sdk_cognitoidentityprovider::types::{
 };
 use aws_sdk_cognitoidentityprovider::{Client, Config};
 use whoami_local::ministack::Ministack;
+use whoami_shared::ClientSecret;
+use whoami_shared::files::CliConfigFile;
 
 /// Where ministack is: `WHOAMI_MINISTACK` (set by `cargo xtask test`), else where `cargo xtask
 /// setup` installs it.
@@ -142,13 +144,16 @@ impl Scene {
         });
         let dir = tempfile::tempdir().unwrap();
         let config = dir.path().join("whoami.toml");
-        let secret_line = client_secret.as_ref().map(|s| format!("app_client_secret = \"{s}\"\n")).unwrap_or_default();
-        let text = format!(
-            "region = \"us-east-1\"\nuser_pool_id = \"{pool_id}\"\napp_client_id = \"{client_id}\"\n\
-             api_url = \"{api_url}\"\ncognito_endpoint = \"{}\"\n{secret_line}",
-            emulator.url
-        );
-        std::fs::write(&config, text).unwrap();
+        let file = CliConfigFile {
+            region: "us-east-1".into(),
+            user_pool_id: pool_id.clone(),
+            app_client_id: client_id.clone(),
+            app_client_secret: client_secret.clone().map(ClientSecret::new),
+            auth_flow: None,
+            api_url: api_url.to_owned(),
+            cognito_endpoint: Some(emulator.url.clone()),
+        };
+        std::fs::write(&config, toml::to_string(&file).unwrap()).unwrap();
         Self { emulator, pool_id, client_id, client_secret, dir, config }
     }
 
