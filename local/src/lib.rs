@@ -21,6 +21,7 @@ use rand::distributions::Alphanumeric;
 use serde_json::Value;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use whoami_shared::files::PageConfigFile;
 
 use crate::deploy::{DeployError, Deployment};
 use crate::gateway::Gateway;
@@ -84,8 +85,8 @@ pub enum StackError {
 pub struct Stack {
     /// The page, e.g. `http://127.0.0.1:8080/`.
     pub url: String,
-    /// The page's `config.json`: what `whoami-admin configure` wrote, with `api_url` pointing
-    /// at this server's `/api/`.
+    /// The page's `config.json` (shared's `PageConfigFile`) as JSON: what `whoami-admin
+    /// configure` wrote, with `api_url` pointing at this server's `/api/`.
     pub page_config: Value,
     /// The deployed stack's outputs.
     pub outputs: BTreeMap<String, String>,
@@ -158,16 +159,15 @@ impl Stack {
         )?;
 
         let config_path = options.state_dir.join("config.json");
-        let mut page_config: Value = serde_json::from_slice(&read(&config_path)?)
-            .map_err(|e| StackError::PageConfig(format!("is not JSON: {e}")))?;
-        let emulated_api_url =
-            page_config["api_url"].as_str().ok_or_else(|| StackError::PageConfig("has no api_url".into()))?.to_owned();
+        let mut page_config: PageConfigFile = serde_json::from_slice(&read(&config_path)?)
+            .map_err(|e| StackError::PageConfig(format!("is not the page's configuration: {e}")))?;
         // The emulated API answers no CORS preflight (ARCHITECTURE.md, "The local AWS"), so
         // the page calls it through this server, on its own origin.
-        page_config["api_url"] = Value::String(format!("{url}api/"));
-        let config_json = serde_json::to_string_pretty(&page_config).expect("a JSON value serializes");
+        let emulated_api_url = std::mem::replace(&mut page_config.api_url, format!("{url}api/"));
+        let config_json = serde_json::to_string_pretty(&page_config).expect("a struct of strings always serializes");
         std::fs::write(&config_path, &config_json)
             .map_err(|source| StackError::Write { path: config_path.clone(), source })?;
+        let page_config = serde_json::to_value(&page_config).expect("a struct of strings always serializes");
 
         let gateway = Arc::new(Gateway::new(&emulated_api_url, config_json));
         let app = gateway::router(gateway, &options.dist);
