@@ -7,8 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// An app client secret, from `whoami.toml` or `config.json`. Its `Debug` hides the text and
 /// it has no `Display`, so it reaches a log or a message only through a deliberate
-/// [`ClientSecret::expose`], which computing SECRET_HASH calls (and serde, when a file that
-/// holds it is written).
+/// [`ClientSecret::expose`] (or serde, when a file that holds it is written).
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct ClientSecret(String);
@@ -18,7 +17,8 @@ impl ClientSecret {
         Self(text.into())
     }
 
-    /// The secret's text, for SECRET_HASH.
+    /// The secret's text, for where Cognito needs it: SECRET_HASH, and the `ClientSecret` of a
+    /// refresh or a revocation.
     pub fn expose(&self) -> &str {
         &self.0
     }
