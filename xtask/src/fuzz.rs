@@ -2,8 +2,8 @@
 
 use std::process::Command;
 
-use crate::cmd;
 use crate::workspace::Workspace;
+use crate::{cmd, setup};
 
 /// Fuzzes token parsing and verification for `seconds`, installing nightly's cargo-fuzz
 /// if needed. Findings land in fuzz/artifacts/.
@@ -15,9 +15,16 @@ pub fn run(ws: &Workspace, seconds: u64) -> anyhow::Result<()> {
             Command::new("rustup").args(["toolchain", "install", "nightly", "--profile", "minimal"]),
         )?;
     }
-    if cmd::output(cmd::cargo().args(["fuzz", "--version"])).is_none() {
-        cmd::run("installing cargo-fuzz", cmd::cargo().args(["install", "cargo-fuzz", "--locked"]))?;
-    }
+    setup::cargo_install(&setup::CargoTool {
+        krate: "cargo-fuzz",
+        program: "cargo-fuzz",
+        // Not pinned, like the nightly toolchain it runs with.
+        version: None,
+        // What cargo runs for `cargo fuzz --version`.
+        version_args: &["fuzz", "--version"],
+        flags: &["--locked"],
+        takes: "a few minutes, once",
+    })?;
     let fuzz_dir = ws.root.join("fuzz");
     let corpus = fuzz_dir.join("corpus").join("token");
     std::fs::create_dir_all(&corpus)?;

@@ -301,15 +301,14 @@ fn install_cross_toolchain(ws: &Workspace, arches: &[Arch]) -> anyhow::Result<Pa
         }
     }
 
-    let wanted = format!("cargo-zigbuild {CARGO_ZIGBUILD_VERSION}");
-    if cmd::output(Command::new("cargo-zigbuild").arg("--version")).is_some_and(|v| v.trim() == wanted) {
-        eprintln!("xtask: {wanted} is installed");
-    } else {
-        cmd::run(
-            &format!("installing {wanted} (a few minutes, once)"),
-            cmd::cargo().args(["install", "cargo-zigbuild", "--locked", "--version", CARGO_ZIGBUILD_VERSION]),
-        )?;
-    }
+    setup::cargo_install(&setup::CargoTool {
+        krate: "cargo-zigbuild",
+        program: "cargo-zigbuild",
+        version: Some(CARGO_ZIGBUILD_VERSION),
+        version_args: &["--version"],
+        flags: &["--locked"],
+        takes: "a few minutes, once",
+    })?;
 
     let venv = ws.local("zig");
     let python = venv.join("bin").join("python");

@@ -15,7 +15,7 @@ use anyhow::{Context, bail};
 use crate::cmd;
 use crate::workspace::Workspace;
 
-pub const TRUNK_VERSION: &str = "0.21.14";
+const TRUNK_VERSION: &str = "0.21.14";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const DEBIAN_RUSTC: &str = "/usr/bin/rustc";
 const DEBIAN_STD_SOURCE: &str = "/usr/lib/rustlib/src/rust/library";
@@ -66,8 +66,25 @@ pub fn run(ws: &Workspace) -> anyhow::Result<Tools> {
     if let Some(source) = StdSource::of(wasm) {
         source.fetch_dependencies(None)?;
     }
-    install_trunk()?;
-    install_wasm_bindgen()?;
+    cargo_install(&CargoTool {
+        krate: "trunk",
+        program: "trunk",
+        version: Some(TRUNK_VERSION),
+        version_args: &["--version"],
+        flags: &["--locked"],
+        takes: "about 10 minutes on 2 cores, once",
+    })?;
+    let wasm_bindgen = pinned_wasm_bindgen()?;
+    cargo_install(&CargoTool {
+        krate: "wasm-bindgen-cli",
+        program: "wasm-bindgen",
+        version: Some(&wasm_bindgen),
+        version_args: &["--version"],
+        // Not --locked: a dependency version in its lock file is missing from the registry.
+        // --force: replace another version's programs.
+        flags: &["--force"],
+        takes: "a few minutes, once",
+    })?;
     let local_aws = install_local_aws(&ws.root)?;
     install_npm_tool(&ws.root, &BINARYEN)?;
     install_npm_tool(&ws.root, &ESBUILD)?;
@@ -370,30 +387,50 @@ fn install_debian_toolchain() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn install_trunk() -> anyhow::Result<()> {
-    let wanted = format!("trunk {TRUNK_VERSION}");
-    if cmd::output(Command::new("trunk").arg("--version")).is_some_and(|v| v.trim() == wanted) {
-        eprintln!("xtask: {wanted} is installed");
-        return Ok(());
-    }
-    cmd::run(
-        &format!("installing {wanted} (about 10 minutes on 2 cores, once)"),
-        cmd::cargo().args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]),
-    )
+/// A program from crates.io, which `cargo install` puts in cargo's bin directory (on PATH).
+#[derive(Debug, Clone, Copy)]
+pub struct CargoTool<'a> {
+    /// The crate: `trunk`, `wasm-bindgen-cli`, ...
+    pub krate: &'a str,
+    /// One of the programs it installs, run to see which version is there.
+    pub program: &'a str,
+    /// The version wanted, exactly; `None` takes whichever is installed, or the newest.
+    pub version: Option<&'a str>,
+    /// The arguments with which `program` prints `NAME VERSION` and nothing else first.
+    pub version_args: &'a [&'a str],
+    /// `cargo install`'s other flags: `--locked` (the crate's own lock file) unless that
+    /// cannot build, `--force` where another version's programs must be replaced.
+    pub flags: &'a [&'a str],
+    /// How long installing takes, for the message.
+    pub takes: &'a str,
 }
 
-fn install_wasm_bindgen() -> anyhow::Result<()> {
-    let version = pinned_wasm_bindgen()?;
-    let wanted = format!("wasm-bindgen {version}");
-    if cmd::output(Command::new("wasm-bindgen").arg("--version")).is_some_and(|v| v.trim() == wanted) {
-        eprintln!("xtask: {wanted} is installed");
+/// Installs `tool` with `cargo install` unless the program on PATH is already the version
+/// wanted; says which it found either way.
+pub fn cargo_install(tool: &CargoTool<'_>) -> anyhow::Result<()> {
+    let output = cmd::output(Command::new(tool.program).args(tool.version_args));
+    let installed = output.as_deref().and_then(|out| out.lines().next()).map(str::trim);
+    if let Some(installed) = installed
+        && is_version(installed, tool.version)
+    {
+        eprintln!("xtask: {installed} is installed");
         return Ok(());
     }
-    // Not --locked: a dependency version in its lock file is missing from the registry.
-    cmd::run(
-        &format!("installing wasm-bindgen-cli {version} (a few minutes, once)"),
-        cmd::cargo().args(["install", "wasm-bindgen-cli", "--version", &version, "--force"]),
-    )
+    let mut install = cmd::cargo();
+    install.args(["install", tool.krate]);
+    let mut wanted = tool.krate.to_owned();
+    if let Some(version) = tool.version {
+        install.args(["--version", version]);
+        wanted = format!("{wanted} {version}");
+    }
+    install.args(tool.flags);
+    let found = installed.map(|installed| format!("found {installed}; ")).unwrap_or_default();
+    cmd::run(&format!("installing {wanted} ({found}{})", tool.takes), &mut install)
+}
+
+/// Whether `installed`, a program's `NAME VERSION`, is `wanted` (any version if `None`).
+fn is_version(installed: &str, wanted: Option<&str>) -> bool {
+    wanted.is_none_or(|wanted| installed.split_whitespace().nth(1) == Some(wanted))
 }
 
 /// The exact wasm-bindgen version pinned in the workspace manifest.
@@ -421,6 +458,18 @@ mod tests {
     fn reads_the_pinned_version() {
         assert_eq!(pinned_version("a = 1\nwasm-bindgen = \"=0.2.130\"\n", "wasm-bindgen").as_deref(), Some("0.2.130"));
         assert_eq!(pinned_version("wasm-bindgen = \"0.2\"\n", "wasm-bindgen"), None);
+    }
+
+    #[test]
+    fn compares_an_installed_version_exactly() {
+        let check = |installed: &str, wanted: Option<&str>, expected: bool| {
+            assert_eq!(is_version(installed, wanted), expected, "{installed} as {wanted:?}");
+        };
+        check("trunk 0.21.14", Some("0.21.14"), true);
+        check("trunk 0.21.1", Some("0.21.14"), false);
+        check("wasm-bindgen 0.2.130", Some("0.2.13"), false);
+        check("trunk", Some("0.21.14"), false);
+        check("cargo-fuzz 0.12.0", None, true);
     }
 
     #[test]
