@@ -45,13 +45,24 @@ impl WasmToolchain {
     }
 }
 
-/// What setup found or installed.
+/// What setup found or installed: the wasm toolchain, and each program the commands run
+/// that setup provides, where it is.
 #[derive(Debug, Clone)]
 pub struct Tools {
     pub wasm: WasmToolchain,
+    /// Trunk, on PATH.
+    pub trunk: PathBuf,
+    /// wasm-bindgen-cli's runner for the page's wasm tests, on PATH.
+    pub wasm_bindgen_test_runner: PathBuf,
+    /// binaryen's wasm-opt (`.local/binaryen`).
+    pub wasm_opt: PathBuf,
+    /// esbuild (`.local/esbuild`).
+    pub esbuild: PathBuf,
     /// The virtual environment of ministack, the SAM translator and cfn-lint
     /// (`.local/aws`, git-ignored).
     pub local_aws: PathBuf,
+    /// The chromedriver the page's wasm tests run Chromium through.
+    pub chromedriver: PathBuf,
 }
 
 impl Tools {
@@ -66,7 +77,7 @@ pub fn run(ws: &Workspace) -> anyhow::Result<Tools> {
     if let Some(source) = StdSource::of(wasm) {
         source.fetch_dependencies(None)?;
     }
-    cargo_install(&CargoTool {
+    let trunk = cargo_install(&CargoTool {
         krate: "trunk",
         program: "trunk",
         version: Some(TRUNK_VERSION),
@@ -75,7 +86,7 @@ pub fn run(ws: &Workspace) -> anyhow::Result<Tools> {
         takes: "about 10 minutes on 2 cores, once",
     })?;
     let wasm_bindgen = pinned_wasm_bindgen()?;
-    cargo_install(&CargoTool {
+    let wasm_bindgen = cargo_install(&CargoTool {
         krate: "wasm-bindgen-cli",
         program: "wasm-bindgen",
         version: Some(&wasm_bindgen),
@@ -85,19 +96,27 @@ pub fn run(ws: &Workspace) -> anyhow::Result<Tools> {
         flags: &["--force"],
         takes: "a few minutes, once",
     })?;
-    let local_aws = install_local_aws(&ws.root)?;
-    install_npm_tool(&ws.root, &BINARYEN)?;
-    install_npm_tool(&ws.root, &ESBUILD)?;
-    install_chromium()?;
-    Ok(Tools { wasm, local_aws })
+    let local_aws = install_local_aws(ws)?;
+    let wasm_opt = install_npm_tool(ws, &BINARYEN)?;
+    let esbuild = install_npm_tool(ws, &ESBUILD)?;
+    let chromedriver = install_chromium()?;
+    Ok(Tools {
+        wasm,
+        trunk,
+        wasm_bindgen_test_runner: wasm_bindgen.with_file_name("wasm-bindgen-test-runner"),
+        wasm_opt,
+        esbuild,
+        local_aws,
+        chromedriver,
+    })
 }
 
 /// ministack and the template's checkers in a project-local virtual environment, so nothing
 /// is installed into the system's Python and a fresh clone gets the same versions. A stamp
 /// holding the requirements it was made from tells whether it is current: any change to
 /// `local/requirements.txt` makes a new environment.
-fn install_local_aws(root: &Path) -> anyhow::Result<PathBuf> {
-    let venv = root.join(".local").join("aws");
+fn install_local_aws(ws: &Workspace) -> anyhow::Result<PathBuf> {
+    let venv = ws.local("aws");
     let stamp = venv.join("requirements.installed");
     if std::fs::read_to_string(&stamp).is_ok_and(|installed| installed == LOCAL_AWS_REQUIREMENTS) {
         eprintln!("xtask: ministack and the template's checkers are installed ({})", venv.display());
@@ -108,7 +127,7 @@ fn install_local_aws(root: &Path) -> anyhow::Result<PathBuf> {
     }
     pip_install(
         &venv,
-        &["-r", &root.join("local").join("requirements.txt").to_string_lossy()],
+        &["-r", &ws.root.join("local").join("requirements.txt").to_string_lossy()],
         "(about a minute, once)",
     )?;
     std::fs::write(&stamp, LOCAL_AWS_REQUIREMENTS)?;
@@ -167,48 +186,33 @@ const ESBUILD: NpmTool = NpmTool {
     version: "0.28.2",
 };
 
-/// Where binaryen's programs are; the page's build puts them first on PATH.
-pub fn binaryen_bin(root: &Path) -> PathBuf {
-    npm_program(root, &BINARYEN).parent().map(Path::to_path_buf).unwrap_or_default()
-}
-
-/// The installed esbuild.
-pub fn esbuild_bin(root: &Path) -> PathBuf {
-    npm_program(root, &ESBUILD)
-}
-
-/// Where `tool` is installed: `npm install --prefix` puts it here.
-fn npm_prefix(root: &Path, tool: &NpmTool) -> PathBuf {
-    root.join(".local").join(tool.dir)
-}
-
-fn npm_program(root: &Path, tool: &NpmTool) -> PathBuf {
-    npm_prefix(root, tool).join(tool.program)
-}
-
-fn install_npm_tool(root: &Path, tool: &NpmTool) -> anyhow::Result<()> {
-    let program = npm_program(root, tool);
+/// Installs `tool` into `.local/<dir>` unless the right version is there. Returns the program.
+fn install_npm_tool(ws: &Workspace, tool: &NpmTool) -> anyhow::Result<PathBuf> {
+    // `npm install --prefix` puts the package here.
+    let prefix = ws.local(tool.dir);
+    let program = prefix.join(tool.program);
     if cmd::output(Command::new(&program).arg("--version")).is_some_and(|v| v.trim().starts_with(tool.version)) {
         eprintln!("xtask: {} is installed ({})", tool.package, program.display());
-        return Ok(());
+        return Ok(program);
     }
-    let prefix = npm_prefix(root, tool);
     cmd::run(
         &format!("installing {} ({}) from npm into {}", tool.package, tool.purpose, prefix.display()),
         Command::new("npm").args(["install", "--no-audit", "--no-fund", "--prefix"]).arg(&prefix).arg(tool.package),
     )
-    .with_context(|| format!("npm is needed for {}: on Debian, `apt-get install nodejs npm`", tool.purpose))
+    .with_context(|| format!("npm is needed for {}: on Debian, `apt-get install nodejs npm`", tool.purpose))?;
+    Ok(program)
 }
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 /// Chromium and chromedriver, for the page's wasm tests and its browser tests. Test tools
-/// cannot download browsers on these machines, so Debian's packages are used.
-fn install_chromium() -> anyhow::Result<()> {
+/// cannot download browsers on these machines, so Debian's packages are used. Returns
+/// chromedriver.
+fn install_chromium() -> anyhow::Result<PathBuf> {
     if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
         eprintln!("xtask: chromium and chromedriver are installed");
-        return Ok(());
+        return Ok(CHROMEDRIVER.into());
     }
     if cmd::output(Command::new("id").arg("-u")).is_none_or(|uid| uid.trim() != "0") {
         bail!("the browser tests need Chromium; install it with `sudo apt-get install -y chromium chromium-driver`");
@@ -217,12 +221,8 @@ fn install_chromium() -> anyhow::Result<()> {
     cmd::run(
         "installing chromium and chromium-driver (for the page's browser tests)",
         Command::new("apt-get").args(["install", "-y", "-q", "--no-install-recommends", "chromium", "chromium-driver"]),
-    )
-}
-
-/// The chromedriver the page's wasm tests run through.
-pub fn chromedriver() -> &'static Path {
-    Path::new(CHROMEDRIVER)
+    )?;
+    Ok(CHROMEDRIVER.into())
 }
 
 fn wasm_toolchain() -> anyhow::Result<WasmToolchain> {
@@ -406,15 +406,15 @@ pub struct CargoTool<'a> {
 }
 
 /// Installs `tool` with `cargo install` unless the program on PATH is already the version
-/// wanted; says which it found either way.
-pub fn cargo_install(tool: &CargoTool<'_>) -> anyhow::Result<()> {
+/// wanted; says which it found either way. Returns the program.
+pub fn cargo_install(tool: &CargoTool<'_>) -> anyhow::Result<PathBuf> {
     let output = cmd::output(Command::new(tool.program).args(tool.version_args));
     let installed = output.as_deref().and_then(|out| out.lines().next()).map(str::trim);
     if let Some(installed) = installed
         && is_version(installed, tool.version)
     {
         eprintln!("xtask: {installed} is installed");
-        return Ok(());
+        return Ok(tool.program.into());
     }
     let mut install = cmd::cargo();
     install.args(["install", tool.krate]);
@@ -425,7 +425,8 @@ pub fn cargo_install(tool: &CargoTool<'_>) -> anyhow::Result<()> {
     }
     install.args(tool.flags);
     let found = installed.map(|installed| format!("found {installed}; ")).unwrap_or_default();
-    cmd::run(&format!("installing {wanted} ({found}{})", tool.takes), &mut install)
+    cmd::run(&format!("installing {wanted} ({found}{})", tool.takes), &mut install)?;
+    Ok(tool.program.into())
 }
 
 /// Whether `installed`, a program's `NAME VERSION`, is `wanted` (any version if `None`).

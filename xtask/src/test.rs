@@ -78,8 +78,8 @@ fn wasm_tests(ws: &Workspace, tools: &setup::Tools) -> anyhow::Result<()> {
         .current_dir(&ws.root)
         // The wasm build's own target directory, shared with Trunk's.
         .env("CARGO_TARGET_DIR", ws.target_dir.join("wasm"))
-        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
-        .env("CHROMEDRIVER", setup::chromedriver());
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", &tools.wasm_bindgen_test_runner)
+        .env("CHROMEDRIVER", &tools.chromedriver);
     for (name, value) in tools.wasm.env() {
         cargo.env(name, value);
     }

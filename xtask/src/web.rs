@@ -95,7 +95,7 @@ fn collect_files(path: &Path, files: &mut Vec<PathBuf>) -> anyhow::Result<()> {
 
 /// Trunk's release build, then the wasm's names shortened and the script bundled inline.
 fn trunk_build(ws: &Workspace, tools: &Tools, dist: &Path) -> anyhow::Result<()> {
-    let mut trunk = Command::new("trunk");
+    let mut trunk = Command::new(&tools.trunk);
     // Trunk runs cargo, which must not see what `cargo run` set for xtask.
     cmd::without_cargo_run_env(&mut trunk);
     // --offline: use the wasm-bindgen that setup installed rather than downloading one.
@@ -121,14 +121,14 @@ fn trunk_build(ws: &Workspace, tools: &Tools, dist: &Path) -> anyhow::Result<()>
         eprintln!("xtask: warning: building the page with the prebuilt std (larger): no std source to rebuild");
     }
     trunk.env("CARGO_TARGET_DIR", target);
-    trunk.env("PATH", path_with_wasm_opt(&ws.root)?);
+    trunk.env("PATH", path_with_wasm_opt(&tools.wasm_opt)?);
     cmd::run("building the web page (Trunk, release)", &mut trunk)?;
 
     // wasm-bindgen's glue: renamed to match the wasm, then bundled into index.html.
     let glue = only_file(dist, ".js")?;
     // Fails, naming the file it expected, if Trunk wrote no wasm.
-    minify_wasm_names(&ws.root, dist, &glue)?;
-    inline_scripts(ws, dist, &glue)
+    minify_wasm_names(tools, dist, &glue)?;
+    inline_scripts(ws, tools, dist, &glue)
 }
 
 /// Prints each file of `dist` with its size, raw and gzipped, and the totals.
@@ -167,9 +167,9 @@ const WASM_FEATURES: [&str; 5] = [
 /// cannot compress: about 2 KB of the page, in the wasm and again in the glue. binaryen's
 /// `--minify-imports-and-exports-and-modules` renames them and prints the old and new names;
 /// every rename is then checked to have happened exactly where the glue uses the name.
-fn minify_wasm_names(root: &Path, dist: &Path, glue: &Path) -> anyhow::Result<()> {
+fn minify_wasm_names(tools: &Tools, dist: &Path, glue: &Path) -> anyhow::Result<()> {
     let wasm = only_file(dist, "_bg.wasm")?;
-    let mut opt = Command::new(crate::setup::binaryen_bin(root).join("wasm-opt"));
+    let mut opt = Command::new(&tools.wasm_opt);
     opt.arg(&wasm).args(WASM_FEATURES).arg("--minify-imports-and-exports-and-modules").arg("-o").arg(&wasm);
     eprintln!("xtask: shortening the wasm's import and export names (wasm-opt)");
     let described = cmd::describe(&opt);
@@ -318,12 +318,12 @@ fn only_file(dir: &Path, suffix: &str) -> anyhow::Result<PathBuf> {
 /// leaves. The stylesheet Trunk has already inlined (`rel="inline"` in index.html). The
 /// Content-Security-Policy's `'self'` for scripts and styles then becomes the SHA-256 of
 /// exactly these two, so no other script or style, from this site or inline, can run.
-fn inline_scripts(ws: &Workspace, dist: &Path, glue: &Path) -> anyhow::Result<()> {
+fn inline_scripts(ws: &Workspace, tools: &Tools, dist: &Path, glue: &Path) -> anyhow::Result<()> {
     let index = dist.join("index.html");
     let html = std::fs::read_to_string(&index).with_context(|| format!("reading {}", index.display()))?;
     let placeholder = element(&html, "<script", "</script>", "data-wasm=")?;
     let wasm_url = attribute(&html[placeholder.clone()], "data-wasm")?;
-    let script = bundle_loader(ws, glue, &wasm_url)?;
+    let script = bundle_loader(ws, tools, glue, &wasm_url)?;
     // The HTML parser ends a script at the first `</script`, whatever JavaScript means there.
     anyhow::ensure!(!script.to_ascii_lowercase().contains("</script"), "the bundled script contains `</script`");
     let style = element(&html, "<style>", "</style>", "")?;
@@ -340,9 +340,9 @@ fn inline_scripts(ws: &Workspace, dist: &Path, glue: &Path) -> anyhow::Result<()
 
 /// frontend/loader.js bundled with the glue (which it imports as `whoami-glue`) into one
 /// minified module that fetches the wasm from `wasm_url`.
-fn bundle_loader(ws: &Workspace, glue: &Path, wasm_url: &str) -> anyhow::Result<String> {
+fn bundle_loader(ws: &Workspace, tools: &Tools, glue: &Path, wasm_url: &str) -> anyhow::Result<String> {
     let out = ws.target_dir.join("page-script.js");
-    let mut esbuild = Command::new(crate::setup::esbuild_bin(&ws.root));
+    let mut esbuild = Command::new(&tools.esbuild);
     esbuild.arg(ws.root.join("frontend").join("loader.js"));
     esbuild.args(["--bundle", "--minify", "--format=esm", "--log-level=warning"]);
     esbuild.arg(format!("--alias:whoami-glue={}", glue.display()));
@@ -409,8 +409,8 @@ fn lean_std_rustc(toolchain: WasmToolchain) -> Option<&'static str> {
 }
 
 /// PATH with setup's wasm-opt first, where Trunk looks for the version Trunk.toml names.
-fn path_with_wasm_opt(root: &Path) -> anyhow::Result<std::ffi::OsString> {
-    let mut dirs = vec![crate::setup::binaryen_bin(root)];
+fn path_with_wasm_opt(wasm_opt: &Path) -> anyhow::Result<std::ffi::OsString> {
+    let mut dirs: Vec<PathBuf> = wasm_opt.parent().into_iter().map(Path::to_path_buf).collect();
     dirs.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
     Ok(std::env::join_paths(dirs)?)
 }
