@@ -15,5 +15,5 @@ pub mod secret_hash;
 pub mod srp;
 pub mod token;
 
-pub use ids::{AppClientId, Email, ParseIdError, Region, UserPoolId, Username};
+pub use ids::{AppClientId, Email, ParseIdError, ParseUsernameError, Region, UserPoolId, Username};
 pub use secret::ClientSecret;
