@@ -396,7 +396,7 @@ pub struct CargoTool<'a> {
     pub program: &'a str,
     /// The version wanted, exactly; `None` takes whichever is installed, or the newest.
     pub version: Option<&'a str>,
-    /// The arguments with which `program` prints `NAME VERSION` and nothing else first.
+    /// The arguments for which `program` prints `NAME VERSION` as its first line.
     pub version_args: &'a [&'a str],
     /// `cargo install`'s other flags: `--locked` (the crate's own lock file) unless that
     /// cannot build, `--force` where another version's programs must be replaced.
