@@ -3,6 +3,10 @@
 
 use wasm_bindgen::JsCast as _;
 
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: rlsf::SmallGlobalTlsf = rlsf::SmallGlobalTlsf::new();
+
 fn main() {
     js_sys::futures::spawn_local(async {
         let loaded = whoami_frontend::api::load_config().await;

@@ -126,6 +126,7 @@ fn trunk_build(ws: &Workspace, tools: &Tools, dist: &Path) -> anyhow::Result<()>
 
     // wasm-bindgen's glue: renamed to match the wasm, then bundled into index.html.
     let glue = only_file(dist, ".js")?;
+    drop_stream_classes(&glue)?;
     // Fails, naming the file it expected, if Trunk wrote no wasm.
     minify_wasm_names(tools, dist, &glue)?;
     inline_scripts(ws, tools, dist, &glue)
@@ -308,6 +309,39 @@ fn only_file(dir: &Path, suffix: &str) -> anyhow::Result<PathBuf> {
         anyhow::bail!("expected one *{suffix} file in {}, found {}", dir.display(), files.len());
     };
     Ok(file.clone())
+}
+
+/// The classes of wasm-streams that wasm-bindgen's glue exports, whose wasm exports
+/// index.html's wasm-opt parameters remove (`--remove-exports`): Leptos's server-function
+/// client links them, and this page never creates one.
+const STREAM_CLASSES: [&str; 3] = ["IntoUnderlyingByteSource", "IntoUnderlyingSink", "IntoUnderlyingSource"];
+
+/// Removes the stream classes from the glue: each class, the `Symbol.dispose` assignment
+/// after it and its `FinalizationRegistry` (each must be found exactly once), so that the
+/// glue calls no export the wasm lacks (`minify_wasm_names` checks) and esbuild has nothing
+/// of theirs to keep.
+fn drop_stream_classes(glue: &Path) -> anyhow::Result<()> {
+    let mut js = std::fs::read_to_string(glue).with_context(|| format!("reading {}", glue.display()))?;
+    for class in STREAM_CLASSES {
+        let dispose =
+            format!("\n}}\nif (Symbol.dispose) {class}.prototype[Symbol.dispose] = {class}.prototype.free;\n");
+        js = cut_once(&js, &format!("export class {class} {{\n"), &dispose)?;
+        js = cut_once(&js, &format!("const {class}Finalization = "), ");\n")?;
+    }
+    std::fs::write(glue, js)?;
+    Ok(())
+}
+
+/// `text` without the one span that starts with `start` and ends with the first `end` after it.
+fn cut_once(text: &str, start: &str, end: &str) -> anyhow::Result<String> {
+    let from = match text.match_indices(start).map(|(at, _)| at).collect::<Vec<_>>().as_slice() {
+        [at] => *at,
+        found => {
+            anyhow::bail!("expected `{}` once in wasm-bindgen's glue, found it {} times", start.trim(), found.len())
+        }
+    };
+    let to = from + text[from..].find(end).with_context(|| format!("`{}` does not end in the glue", start.trim()))?;
+    Ok(format!("{}{}", &text[..from], &text[to + end.len()..]))
 }
 
 /// Puts the page's script and stylesheet into index.html, so that a first visit asks for
