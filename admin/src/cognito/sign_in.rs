@@ -154,7 +154,7 @@ impl Cognito {
         &self,
         username: &str,
         password: &Password,
-        random_a: &[u8; 128],
+        random_a: &[u8; 40],
         now: impl FnOnce() -> u64,
     ) -> Result<SignIn, CognitoError> {
         let srp = srp::Client::<BigUint>::new(random_a);
@@ -291,10 +291,10 @@ impl Step<'_> {
     }
 }
 
-/// The secret behind SRP's `A`: 128 bytes from the operating system's generator, as the
-/// reference clients draw.
-fn random_a() -> Result<[u8; 128], CognitoError> {
-    let mut bytes = [0; 128];
+/// The secret behind SRP's `A`: 40 bytes from the operating system's generator (why 40:
+/// `srp::Client::new`).
+fn random_a() -> Result<[u8; 40], CognitoError> {
+    let mut bytes = [0; 40];
     getrandom::fill(&mut bytes).map_err(|e| CognitoError::Random(e.to_string()))?;
     Ok(bytes)
 }
@@ -410,7 +410,7 @@ mod tests {
 
     // SRP, with a fixed secret `a` and clock so the expected proof can be computed here.
 
-    const RANDOM_A: [u8; 128] = [0x3c; 128];
+    const RANDOM_A: [u8; 40] = [0x3c; 40];
     /// Thu Sep 19 ... 2026: the time the proof is signed at.
     const SIGNED_AT: u64 = 1_789_800_000;
     const SALT: &str = "4fdfd8cbe7ae10134ec0e0f31bd91ef8";
@@ -486,7 +486,7 @@ mod tests {
         assert_eq!((initiate.num_calls(), respond.num_calls()), (1, 1));
         assert_eq!(tokens.id.expose(), "id.token.x");
         // The clock and the random `a` are really used: another `a` gives another SRP_A.
-        assert_ne!(srp::Client::<BigUint>::new(&[0x3d; 128]).srp_a(), srp::Client::<BigUint>::new(&RANDOM_A).srp_a());
+        assert_ne!(srp::Client::<BigUint>::new(&[0x3d; 40]).srp_a(), srp::Client::<BigUint>::new(&RANDOM_A).srp_a());
         assert_eq!(expected_proof("Pa55-word").timestamp, srp::cognito_timestamp(SIGNED_AT));
     }
 
