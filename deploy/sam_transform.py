@@ -3,7 +3,8 @@ resulting CloudFormation template as JSON, and checks what the issue asks of the
 needs the Cognito authorizer, the CORS preflight needs none, and the gateway's 4XX and 5XX
 answers carry CORS headers; and what the security review asks of the pool: an email change
 waits for verification, the page's client cannot write email and reads email_verified, its
-tokens are short-lived, and the pool survives the stack's deletion; and what bounds one caller:
+tokens are short-lived, the pool survives the stack's deletion, and MFA is by authenticator app,
+optional by default; and what bounds one caller:
 the stage's throttling, an access log without headers, and the opt-in settings off by default.
 
 Usage: python sam_transform.py TEMPLATE OUT.json  (cargo xtask test runs it, then cfn-lint on OUT)
@@ -48,6 +49,7 @@ def main(template_path, out_path):
         assert "gatewayresponse.header.Access-Control-Allow-Origin" in headers, f"{kind} has no CORS header"
 
     check_pool(expanded["Resources"])
+    check_mfa(template["Parameters"], expanded["Resources"])
     check_limits(template["Parameters"], expanded["Resources"])
 
     with open(out_path, "w") as f:
@@ -72,6 +74,19 @@ def check_pool(resources):
         minutes = page.get(f"{token}Validity", 1) * {"minutes": 1, "hours": 60, "days": 1440}[units.get(token, "hours")]
         assert minutes <= 15, f"the page's {token} lives {minutes} minutes; sign-out should end API access within 15"
 
+
+def check_mfa(parameters, resources):
+    """The pool's MFA follows its parameter (OPTIONAL unless said otherwise), and the factor it
+    offers is an authenticator app (TOTP) only: SMS needs an SNS role and a phone number."""
+    assert parameters["Mfa"]["Default"] == "OPTIONAL", "MFA is optional by default: users opt in"
+    assert set(parameters["Mfa"]["AllowedValues"]) == {"OFF", "OPTIONAL", "ON"}, parameters["Mfa"]
+    pool = resources["UserPool"]["Properties"]
+    assert pool.get("MfaConfiguration") == {"Ref": "Mfa"}, f"MFA follows its parameter: {pool.get('MfaConfiguration')}"
+    enabled = pool.get("EnabledMfas")
+    assert isinstance(enabled, dict) and "Fn::If" in enabled, f"EnabledMfas only where MFA is not OFF: {enabled}"
+    condition, when_on, when_off = enabled["Fn::If"]
+    assert when_on == ["SOFTWARE_TOKEN_MFA"], f"authenticator apps only, no SMS: {when_on}"
+    assert when_off == {"Ref": "AWS::NoValue"}, when_off
 
 
 def check_limits(parameters, resources):

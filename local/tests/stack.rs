@@ -13,7 +13,7 @@ use std::process::{Command, Stdio};
 
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata as _;
-use aws_sdk_cognitoidentityprovider::types::AuthFlowType;
+use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, UserPoolMfaType};
 use common::ministack_program;
 use serde_json::Value;
 use whoami_local::{Options, Stack, StackError, ministack};
@@ -303,6 +303,24 @@ async fn a_revoked_refresh_token_no_longer_refreshes() {
     cognito.revoke_token().client_id(client).token(&refresh).send().await.expect("RevokeToken");
     let refused = refresh_with(&refresh).await.expect_err("a revoked refresh token");
     assert_eq!(refused.code(), Some("NotAuthorizedException"), "{refused:?}");
+    scene.stack.stop().await;
+}
+
+/// The template's default `Mfa=OPTIONAL`: authenticator apps (TOTP) on, SMS off; a user without
+/// a factor signs in with the password alone, and the page's client's access token may start
+/// setting one up (AssociateSoftwareToken), as the page and `whoami-admin mfa setup` do.
+#[tokio::test]
+async fn mfa_is_optional_by_authenticator_app() {
+    let scene = start().await;
+    let cognito = scene.cognito();
+    let pool = scene.config("user_pool_id");
+    let config = cognito.get_user_pool_mfa_config().user_pool_id(pool).send().await.unwrap();
+    assert_eq!(config.mfa_configuration(), Some(&UserPoolMfaType::Optional), "{config:?}");
+    assert!(config.software_token_mfa_configuration().is_some_and(|c| c.enabled()), "{config:?}");
+    assert!(config.sms_mfa_configuration().is_none_or(|c| c.sms_configuration().is_none()), "{config:?}");
+    let (_, access, _) = scene.sign_in().await;
+    let associated = cognito.associate_software_token().access_token(access).send().await.unwrap();
+    assert!(associated.secret_code().is_some_and(|s| s.len() >= 16), "{associated:?}");
     scene.stack.stop().await;
 }
 
