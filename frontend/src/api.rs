@@ -484,7 +484,7 @@ fn headers(pairs: &[(&str, &str)]) -> Option<web_sys::Headers> {
     Some(headers)
 }
 
-/// The 40 random bytes behind SRP's secret `a` (why 32: `srp::Client::new`), from the
+/// The 40 random bytes behind SRP's secret `a` (why 40: `srp::Client::new`), from the
 /// browser's cryptographic generator.
 fn random_a() -> Result<[u8; 40], AuthError> {
     let mut bytes = [0; 40];
