@@ -25,9 +25,13 @@ Examples:
   TOKEN=$(whoami-admin login --username lucian@example.com)
   curl -H \"Authorization: $TOKEN\" https://abc123.execute-api.eu-west-1.amazonaws.com/test
 
+  # Turn on multi-factor sign-in with an authenticator app
+  whoami-admin mfa setup --username lucian@example.com
+
 Exit status: 0 success, 1 the operation failed, 2 usage or configuration error.
 Passwords are never flags: they are read from standard input with --password-stdin,
-or prompted for without echo on a terminal.";
+or prompted for without echo on a terminal. So are authenticator codes: when Cognito asks
+for one, it is the next line of standard input, or a prompt.";
 
 /// whoami-admin's command line.
 #[derive(Debug, Parser)]
@@ -59,6 +63,8 @@ pub enum Command {
     ListUsers(ListUsers),
     CallApi(CallApi),
     Configure(Configure),
+    #[command(subcommand)]
+    Mfa(Mfa),
 }
 
 /// Create a user with a verified email address and a password
@@ -119,7 +125,14 @@ Examples:
   curl -H \"Authorization: $TOKEN\" \"$API_URL\"
 
   # First sign-in with a temporary password: current password, then the new one
-  printf '%s\\n%s\\n' \"$TEMPORARY\" \"$NEW\" | whoami-admin login --username ana@example.com --password-stdin --new-password-stdin")]
+  printf '%s\\n%s\\n' \"$TEMPORARY\" \"$NEW\" | whoami-admin login --username ana@example.com --password-stdin --new-password-stdin
+
+  # A user with an authenticator app (MFA): the password, then the app's current code
+  printf '%s\\n%s\\n' \"$PASSWORD\" 123456 | whoami-admin login --username ana@example.com --password-stdin
+
+When Cognito asks for a code from the user's authenticator app, it is read from the next line
+of standard input (after the password, and the new password where one is asked for), or
+prompted for without echo on a terminal.")]
 pub struct Login {
     #[command(flatten)]
     pub sign_in: SignInArgs,
@@ -226,6 +239,79 @@ pub struct CallApi {
     pub token_stdin: bool,
 }
 
+/// Multi-factor sign-in with an authenticator app (TOTP): set one up, see or turn off a user's
+#[derive(Debug, Subcommand)]
+#[command(after_help = "\
+Examples:
+  # The user turns it on: scan the printed URI (or its QR code) with the app, type its code
+  whoami-admin mfa setup --username lucian@example.com
+
+  # The operator, for a user who lost their phone: see what they have, turn the app off
+  whoami-admin mfa status --username lucian@example.com
+  whoami-admin mfa disable --username lucian@example.com
+
+Whether users may (OPTIONAL) or must (ON) use MFA is the pool's setting: template.yaml's Mfa.")]
+pub enum Mfa {
+    Setup(MfaSetup),
+    Status(MfaStatus),
+    Disable(MfaDisable),
+}
+
+/// Sign in, then add an authenticator app and make it the user's preferred second factor
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  # Prompted for the password; prints an otpauth:// URI (and a QR code on a terminal) to add
+  # to the app, then prompts for the code the app shows
+  whoami-admin mfa setup --username lucian@example.com
+
+  # In a script: the password on the first line; the URI on standard output; the code next
+  whoami-admin mfa setup --username lucian@example.com --password-stdin < answers
+
+Standard input, line by line: the password, the new password if Cognito asks for one (with
+--new-password-stdin), a code from the current app if the user already has one, then the code
+from the new entry. Exit status 0 only once MFA is on. Scanning the URI shows the secret to
+whoever sees the screen: set it up in private.")]
+pub struct MfaSetup {
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
+    /// The name the authenticator app shows above the account, e.g. your company or service
+    #[arg(long, default_value = "cognito-whoami")]
+    pub issuer: String,
+}
+
+/// Show which second factors a user has turned on and prefers (admin credentials)
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  whoami-admin mfa status --username lucian@example.com
+  whoami-admin mfa status --username lucian@example.com --json | jq .preferred
+
+SOFTWARE_TOKEN_MFA is an authenticator app (TOTP).")]
+pub struct MfaStatus {
+    /// The username or email address
+    #[arg(long)]
+    pub username: Username,
+    /// Print one line of JSON: {\"username\", \"enabled\": [...], \"preferred\": ... or null}
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Turn off a user's authenticator app, e.g. when they lost their phone (admin credentials)
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  whoami-admin mfa disable --username lucian@example.com
+
+The user then signs in with their password alone (where the pool's MFA is OPTIONAL; where it is
+ON, they set up a new app at their next sign-in). Check who asks first: this removes a factor
+that protects the account.")]
+pub struct MfaDisable {
+    /// The username or email address
+    #[arg(long)]
+    pub username: Username,
+}
+
 /// Write whoami.toml and the page's config.json from a deployed stack's outputs
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
@@ -266,6 +352,28 @@ mod tests {
         for command in cli.get_subcommands_mut() {
             let help = command.render_long_help().to_string();
             assert!(help.contains("Examples:"), "{} --help has no examples", command.get_name());
+            for sub in command.get_subcommands_mut().filter(|sub| sub.get_name() != "help") {
+                let help = sub.render_long_help().to_string();
+                assert!(help.contains("Examples:"), "{} --help has no examples", sub.get_name());
+            }
+        }
+    }
+
+    #[test]
+    fn mfa_commands_parse() {
+        let Command::Mfa(Mfa::Setup(setup)) =
+            parse(&["mfa", "setup", "--username", "a@b.c", "--password-stdin"]).unwrap().command
+        else {
+            panic!("mfa setup");
+        };
+        assert_eq!(setup.issuer, "cognito-whoami");
+        assert!(setup.sign_in.password_stdin);
+        assert!(matches!(
+            parse(&["mfa", "status", "--username", "a@b.c", "--json"]).unwrap().command,
+            Command::Mfa(Mfa::Status(MfaStatus { json: true, .. }))
+        ));
+        for args in [&["mfa"][..], &["mfa", "disable"], &["mfa", "setup", "--username", "a@b.c", "--code", "123456"]] {
+            assert_eq!(parse(args).unwrap_err().exit_code(), 2, "{args:?}");
         }
     }
 

@@ -10,8 +10,13 @@ use whoami_shared::Username;
 
 use crate::Error;
 use crate::api::Api;
-use crate::cli::{CallApi, Command, CreateUser, DeleteUser, ListUsers, Login, SetPassword, TokenKind};
-use crate::cognito::{AuthFlow, Cognito, CognitoError, InitialPassword, SignIn, Tokens, UserSummary};
+use crate::cli::{
+    CallApi, Command, CreateUser, DeleteUser, ListUsers, Login, Mfa, MfaDisable, MfaSetup, MfaStatus, SetPassword,
+    SignInArgs, TokenKind,
+};
+use crate::cognito::{
+    AuthFlow, Challenge, Cognito, CognitoError, Holder, InitialPassword, SignIn, Tokens, UserSummary, otpauth_uri,
+};
 use crate::secret::{Input, Token};
 
 /// The clients every command works with, built once in `main`.
@@ -21,6 +26,8 @@ pub struct App {
     pub api: Api,
     /// How to sign in when `--auth-flow` does not say: the config file's `auth_flow`, or SRP.
     pub auth_flow: AuthFlow,
+    /// Whether standard output is a terminal, where `mfa setup` draws a QR code to scan.
+    pub terminal_output: bool,
 }
 
 /// Runs one command.
@@ -37,6 +44,9 @@ pub async fn run<R: BufRead>(
         Command::DeleteUser(args) => delete_user(args, app, input, out).await,
         Command::ListUsers(args) => list_users(args, app, out).await,
         Command::CallApi(args) => call_api(args, app, input, out).await,
+        Command::Mfa(Mfa::Setup(args)) => mfa_setup(args, app, input, out).await,
+        Command::Mfa(Mfa::Status(args)) => mfa_status(args, app, out).await,
+        Command::Mfa(Mfa::Disable(args)) => mfa_disable(args, app, out).await,
         Command::Configure(_) => unreachable!("main runs configure before reading a config file"),
     }
 }
@@ -72,15 +82,7 @@ async fn create_user<R: BufRead>(
 }
 
 async fn login<R: BufRead>(args: Login, app: &App, input: &mut Input<R>, out: &mut impl Write) -> Result<(), Error> {
-    let tokens = sign_in(
-        app,
-        input,
-        &args.sign_in.username,
-        args.sign_in.auth_flow,
-        args.sign_in.password_stdin,
-        args.sign_in.new_password_stdin,
-    )
-    .await?;
+    let tokens = sign_in(app, input, &args.sign_in).await?.tokens(&args.sign_in.username)?;
     if args.json {
         writeln!(out, "{}", to_json(&TokensJson::from(&tokens)))?;
         return Ok(());
@@ -156,7 +158,13 @@ async fn call_api<R: BufRead>(
 ) -> Result<(), Error> {
     let token = match &args.username {
         Some(username) => {
-            sign_in(app, input, username, args.auth_flow, args.password_stdin, args.new_password_stdin).await?.id
+            let how = SignInArgs {
+                username: username.clone(),
+                password_stdin: args.password_stdin,
+                new_password_stdin: args.new_password_stdin,
+                auth_flow: args.auth_flow,
+            };
+            sign_in(app, input, &how).await?.tokens(username)?.id
         }
         None => input.token()?,
     };
@@ -166,28 +174,126 @@ async fn call_api<R: BufRead>(
     Ok(answer.outcome()?)
 }
 
-/// Signs in through `flow` (else the config file's flow), answering NEW_PASSWORD_REQUIRED with
-/// the next line of input when allowed to.
-async fn sign_in<R: BufRead>(
-    app: &App,
-    input: &mut Input<R>,
-    username: &Username,
-    flow: Option<AuthFlow>,
-    password_stdin: bool,
-    new_password_stdin: bool,
-) -> Result<Tokens, Error> {
-    let password = input.password(password_stdin, "--password-stdin", &format!("password for {username}: "))?;
-    match app.cognito.sign_in(flow.unwrap_or(app.auth_flow), username.as_str(), &password).await? {
-        SignIn::Done(tokens) => Ok(tokens),
-        SignIn::NewPasswordRequired(challenge) => {
-            if !new_password_stdin {
-                return Err(CognitoError::NewPasswordRequired(username.to_string()).into());
-            }
-            let new_password =
-                input.password(true, "--new-password-stdin", &format!("new password for {username}: "))?;
-            Ok(app.cognito.answer_new_password(&challenge, &new_password).await?)
+/// How far a sign-in got: tokens, or Cognito's MFA_SETUP (the pool requires MFA and the user
+/// has none), which only `mfa setup` can answer.
+#[derive(Debug)]
+enum SignedIn {
+    Tokens(Tokens),
+    MfaSetup(Challenge),
+}
+
+impl SignedIn {
+    /// The tokens, or what to run to set up the MFA the pool requires.
+    fn tokens(self, username: &Username) -> Result<Tokens, Error> {
+        match self {
+            SignedIn::Tokens(tokens) => Ok(tokens),
+            SignedIn::MfaSetup(_) => Err(CognitoError::MfaSetupRequired(username.to_string()).into()),
         }
     }
+}
+
+/// Signs in as `how` says (the config file's flow unless `--auth-flow`), answering
+/// NEW_PASSWORD_REQUIRED with the next line of input when allowed to, and SOFTWARE_TOKEN_MFA
+/// with the next line (or a prompt).
+async fn sign_in<R: BufRead>(app: &App, input: &mut Input<R>, how: &SignInArgs) -> Result<SignedIn, Error> {
+    let username = &how.username;
+    let password = input.password(how.password_stdin, "--password-stdin", &format!("password for {username}: "))?;
+    let mut step = app.cognito.sign_in(how.auth_flow.unwrap_or(app.auth_flow), username.as_str(), &password).await?;
+    loop {
+        step = match step {
+            SignIn::Done(tokens) => return Ok(SignedIn::Tokens(tokens)),
+            SignIn::MfaSetup(challenge) => return Ok(SignedIn::MfaSetup(challenge)),
+            SignIn::NewPasswordRequired(challenge) => {
+                if !how.new_password_stdin {
+                    return Err(CognitoError::NewPasswordRequired(username.to_string()).into());
+                }
+                let new_password =
+                    input.password(true, "--new-password-stdin", &format!("new password for {username}: "))?;
+                app.cognito.answer_new_password(&challenge, &new_password).await?
+            }
+            SignIn::SoftwareTokenMfa(challenge) => {
+                let code = input.code(&format!("code from the authenticator app for {username}: "))?;
+                app.cognito.answer_software_token(&challenge, &code).await?
+            }
+        };
+    }
+}
+
+/// Signs in, adds an authenticator app (the URI on `out`, then its first code) and makes it
+/// the preferred factor. Where the pool requires MFA and the user has none, the same happens
+/// within the sign-in (MFA_SETUP), which then ends with tokens.
+async fn mfa_setup<R: BufRead>(
+    args: MfaSetup,
+    app: &App,
+    input: &mut Input<R>,
+    out: &mut impl Write,
+) -> Result<(), Error> {
+    let username = &args.sign_in.username;
+    let access;
+    let mut holder = match sign_in(app, input, &args.sign_in).await? {
+        SignedIn::Tokens(tokens) => {
+            access = tokens.access;
+            Holder::SignedIn(&access)
+        }
+        SignedIn::MfaSetup(challenge) => Holder::SigningIn(challenge),
+    };
+    let secret = app.cognito.associate_software_token(&mut holder).await?;
+    let uri = otpauth_uri(&args.issuer, username.as_str(), &secret);
+    // The URI carries the secret: it goes to standard output only, as asked for.
+    writeln!(out, "{uri}")?;
+    if app.terminal_output {
+        draw_qr_code(&uri, out)?;
+        eprintln!("scan the QR code with the authenticator app, or add the line above to it");
+    }
+    out.flush()?;
+    let code = input.code(&format!("code the authenticator app shows for {username}: "))?;
+    app.cognito.verify_software_token(&mut holder, &code).await?;
+    match holder {
+        Holder::SignedIn(access) => app.cognito.prefer_software_token(access).await?,
+        Holder::SigningIn(challenge) => {
+            // Cognito turns the app on as the sign-in completes; preferring it needs the tokens.
+            match app.cognito.finish_mfa_setup(&challenge).await? {
+                SignIn::Done(tokens) => app.cognito.prefer_software_token(&tokens.access).await?,
+                _ => return Err(CognitoError::IncompleteAnswer("tokens after MFA_SETUP").into()),
+            }
+        }
+    }
+    eprintln!("MFA is on for {username}: each sign-in now asks for a code from the authenticator app");
+    Ok(())
+}
+
+/// A QR code of `text` drawn with Unicode half blocks, light on dark, as most terminals are
+/// (its quiet zone included, so a phone finds its edges).
+fn draw_qr_code(text: &str, out: &mut impl Write) -> Result<(), Error> {
+    use qrcode::render::unicode::Dense1x2;
+    match qrcode::QrCode::new(text.as_bytes()) {
+        Ok(code) => {
+            let drawn = code.render::<Dense1x2>().dark_color(Dense1x2::Light).light_color(Dense1x2::Dark).build();
+            writeln!(out, "{drawn}")?;
+        }
+        // Only a URI too long for any QR code; the line above still works.
+        Err(e) => eprintln!("cannot draw a QR code of the URI ({e}); paste the line above into the app"),
+    }
+    Ok(())
+}
+
+async fn mfa_status(args: MfaStatus, app: &App, out: &mut impl Write) -> Result<(), Error> {
+    let status = app.cognito.mfa_status(args.username.as_str()).await?;
+    if args.json {
+        writeln!(out, "{}", to_json(&status))?;
+    } else {
+        let list = |names: &[String]| if names.is_empty() { "none".to_owned() } else { names.join(", ") };
+        writeln!(out, "username: {}", status.username)?;
+        writeln!(out, "enabled: {}", list(&status.enabled))?;
+        writeln!(out, "preferred: {}", status.preferred.as_deref().unwrap_or("none"))?;
+    }
+    Ok(())
+}
+
+async fn mfa_disable(args: MfaDisable, app: &App, out: &mut impl Write) -> Result<(), Error> {
+    app.cognito.disable_software_token(args.username.as_str()).await?;
+    writeln!(out, "turned off the authenticator app of {}", args.username)?;
+    Ok(())
 }
 
 /// `login --json`'s line.
@@ -219,6 +325,17 @@ fn to_json(value: &impl Serialize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_qr_code_is_unicode_blocks() {
+        let mut out = Vec::new();
+        draw_qr_code("otpauth://totp/cognito-whoami:ana%40example.com?secret=JBSWY3DPEHPK3PXP", &mut out).unwrap();
+        let drawn = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = drawn.lines().collect();
+        // Version 4 or so: 33 modules and 4 of quiet zone each side, two rows a line.
+        assert!(lines.len() > 15 && lines.iter().all(|l| l.chars().count() == lines[0].chars().count()), "{drawn}");
+        assert!(drawn.chars().all(|c| matches!(c, ' ' | '\u{2580}' | '\u{2584}' | '\u{2588}' | '\n')), "{drawn}");
+    }
 
     fn user(name: &str, email: Option<&str>, enabled: bool) -> UserSummary {
         UserSummary {

@@ -12,6 +12,8 @@ pub mod config;
 pub mod configure;
 pub mod secret;
 
+use std::io::IsTerminal as _;
+
 pub use commands::{App, run};
 
 use crate::api::{Api, ApiError};
@@ -59,6 +61,11 @@ impl App {
         let app_client = AppClient { id: config.app_client_id.clone(), secret: config.app_client_secret.clone() };
         let cognito =
             Cognito::new(aws_sdk_cognitoidentityprovider::Client::new(&sdk), config.user_pool_id.clone(), app_client);
-        Self { cognito, api: Api::new(config.api_url.clone()), auth_flow: config.auth_flow }
+        Self {
+            cognito,
+            api: Api::new(config.api_url.clone()),
+            auth_flow: config.auth_flow,
+            terminal_output: std::io::stdout().is_terminal(),
+        }
     }
 }

@@ -1,6 +1,7 @@
-//! Passwords and tokens, and reading them from standard input or a prompt without echo.
+//! Passwords, tokens and authenticator codes, and reading them from standard input or a prompt
+//! without echo.
 //!
-//! Both types hide their value from `Debug` and have no `Display`, so printing one takes a
+//! These types hide their value from `Debug` and have no `Display`, so printing one takes a
 //! deliberate `expose()`: the only place that does so for output is `login` printing the token
 //! it was asked for.
 
@@ -56,6 +57,32 @@ impl fmt::Debug for Token {
     }
 }
 
+/// A code from an authenticator app: six digits, checked before anything is sent.
+#[derive(Clone, PartialEq, Eq)]
+pub struct MfaCode(String);
+
+impl MfaCode {
+    /// The code in `text`, ignoring spaces (apps show `123 456`).
+    pub fn parse(text: &str) -> Result<Self, InputError> {
+        let code: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(Self(code))
+        } else {
+            Err(InputError::NotACode)
+        }
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for MfaCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("MfaCode(<redacted>)")
+    }
+}
+
 /// Why a secret or an answer could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
@@ -69,6 +96,10 @@ pub enum InputError {
     NotGiven { what: &'static str, flag: &'static str },
     #[error("standard input is not a JWT: {0}")]
     NotAJwt(String),
+    #[error(
+        "the code must be the 6 digits the authenticator app shows; nothing was sent, run again with the current code"
+    )]
+    NotACode,
 }
 
 /// Where secrets and confirmations come from: standard input, read line by line, or a prompt
@@ -111,6 +142,17 @@ impl<R: BufRead> Input<R> {
             return Err(InputError::NotGiven { what: WHAT, flag });
         }
         Password::new(self.line(WHAT)?)
+    }
+
+    /// A code from an authenticator app: on a terminal, prompted without echo; otherwise the
+    /// next line of standard input.
+    pub fn code(&mut self, prompt: &str) -> Result<MfaCode, InputError> {
+        const WHAT: &str = "code";
+        if self.terminal {
+            let text = rpassword::prompt_password(prompt).map_err(|source| InputError::Io { what: WHAT, source })?;
+            return MfaCode::parse(&text);
+        }
+        MfaCode::parse(&self.line(WHAT)?)
     }
 
     /// A token from the next line of standard input.
@@ -179,6 +221,27 @@ mod tests {
         let mut input = Input::from_lines("eyJhbGciOiJSUzI1NiJ9.e30.c2ln\nnot a token\n".as_bytes());
         assert_eq!(input.token().unwrap().expose(), "eyJhbGciOiJSUzI1NiJ9.e30.c2ln");
         assert!(matches!(input.token(), Err(InputError::NotAJwt(_))));
+    }
+
+    #[test]
+    fn codes_are_six_digits() {
+        let check = |text: &str, expected: Option<&str>| {
+            let code = MfaCode::parse(text);
+            assert_eq!(code.as_ref().ok().map(MfaCode::expose), expected, "{text:?}");
+            if let Err(e) = code {
+                assert!(!e.to_string().contains(text.trim()) || text.trim().is_empty(), "{e}");
+            }
+        };
+        check("123456", Some("123456"));
+        check(" 123 456\t", Some("123456"));
+        check("012345", Some("012345"));
+        for wrong in ["", "12345", "1234567", "12345a", "１２３４５６", "123-456"] {
+            check(wrong, None);
+        }
+        let mut input = Input::from_lines("654321\n".as_bytes());
+        assert_eq!(input.code("").unwrap().expose(), "654321");
+        assert!(matches!(input.code(""), Err(InputError::Ended { what: "code" })));
+        assert_eq!(format!("{:?}", MfaCode::parse("123456").unwrap()), "MfaCode(<redacted>)");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::process::{Command, Stdio};
 
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata as _;
-use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, UserPoolMfaType};
+use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, SoftwareTokenMfaConfigType, UserPoolMfaType};
 use common::ministack_program;
 use serde_json::Value;
 use whoami_local::{Options, Stack, StackError, ministack};
@@ -316,7 +316,7 @@ async fn mfa_is_optional_by_authenticator_app() {
     let pool = scene.config("user_pool_id");
     let config = cognito.get_user_pool_mfa_config().user_pool_id(pool).send().await.unwrap();
     assert_eq!(config.mfa_configuration(), Some(&UserPoolMfaType::Optional), "{config:?}");
-    assert!(config.software_token_mfa_configuration().is_some_and(|c| c.enabled()), "{config:?}");
+    assert!(config.software_token_mfa_configuration().is_some_and(SoftwareTokenMfaConfigType::enabled), "{config:?}");
     assert!(config.sms_mfa_configuration().is_none_or(|c| c.sms_configuration().is_none()), "{config:?}");
     let (_, access, _) = scene.sign_in().await;
     let associated = cognito.associate_software_token().access_token(access).send().await.unwrap();

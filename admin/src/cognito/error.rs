@@ -76,6 +76,18 @@ pub enum CognitoError {
          --new-password-stdin and give the new password on the line after the current one"
     )]
     NewPasswordRequired(String),
+    #[error(
+        "the code is not the one the authenticator app shows now, or was used already; sign in again \
+         with the app's current code (and check that this account's entry in the app is the latest one)"
+    )]
+    WrongCode,
+    #[error("the sign-in took too long and Cognito's session for it ended ({0}); sign in again")]
+    SessionExpired(String),
+    #[error(
+        "the user pool requires MFA and user `{0}` has no authenticator app yet; set one up with \
+         `whoami-admin mfa setup --username {0}`, which signs in and asks for a first code"
+    )]
+    MfaSetupRequired(String),
     #[error("Cognito asked for the {0} challenge, which this tool cannot answer; use the hosted UI or the web page")]
     UnsupportedChallenge(String),
     #[error("Cognito's answer has no {0}")]
@@ -131,10 +143,16 @@ where
                 "NotAuthorizedException" => match message.as_str() {
                     "Incorrect username or password." => CognitoError::IncorrectCredentials,
                     "User is disabled." => CognitoError::UserDisabled(subject),
+                    _ if message.to_ascii_lowercase().contains("session") => CognitoError::SessionExpired(message),
                     _ if timestamp_refused(&message) => CognitoError::ClockSkew(format!("Cognito said: {message}")),
                     _ => CognitoError::NotAuthorized(message),
                 },
                 "UserNotFoundException" => CognitoError::UserNotFound(subject),
+                // A wrong code on RespondToAuthChallenge, on VerifySoftwareToken, and a code
+                // already used.
+                "CodeMismatchException" | "EnableSoftwareTokenMFAException" | "ExpiredCodeException" => {
+                    CognitoError::WrongCode
+                }
                 "UserNotConfirmedException" => CognitoError::UserNotConfirmed(subject),
                 "PasswordResetRequiredException" => CognitoError::PasswordResetRequired(subject),
                 "TooManyRequestsException" | "LimitExceededException" | "TooManyFailedAttemptsException" => {

@@ -1,7 +1,8 @@
 //! Cognito for one user pool and app client: the client and what its calls share. User
-//! administration is in `users`, sign-in in `sign_in`, and Cognito's errors in `error`.
+//! administration is in `users`, sign-in in `sign_in`, authenticator apps (TOTP) in `mfa`, and Cognito's errors in `error`.
 
 mod error;
+mod mfa;
 mod sign_in;
 mod users;
 
@@ -10,7 +11,8 @@ use whoami_shared::secret_hash::secret_hash;
 use whoami_shared::{AppClientId, ClientSecret, UserPoolId};
 
 pub use self::error::CognitoError;
-pub use self::sign_in::{AuthFlow, NewPasswordChallenge, SignIn, Tokens};
+pub use self::mfa::{Holder, MfaStatus, TotpSecret, otpauth_uri};
+pub use self::sign_in::{AuthFlow, Challenge, SignIn, Tokens};
 pub use self::users::{InitialPassword, UserSummary};
 
 /// The app client the tool signs in through.

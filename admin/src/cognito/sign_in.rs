@@ -1,5 +1,5 @@
-//! Signing a user in: the SRP and password flows, Cognito's NEW_PASSWORD_REQUIRED challenge,
-//! and the tokens at the end.
+//! Signing a user in: the SRP and password flows, Cognito's challenges after them
+//! (NEW_PASSWORD_REQUIRED; the MFA ones are answered in `mfa`), and the tokens at the end.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -84,23 +84,32 @@ impl Tokens {
     }
 }
 
-/// The first step of a sign-in: tokens, or Cognito wants a new password.
+/// Where a sign-in stands after a step: tokens, or a challenge Cognito wants answered.
+/// (SELECT_MFA_TYPE never shows here: the authenticator app is chosen when offered.)
 #[derive(Debug)]
 pub enum SignIn {
     Done(Tokens),
-    NewPasswordRequired(NewPasswordChallenge),
+    /// Answer with [`Cognito::answer_new_password`].
+    NewPasswordRequired(Challenge),
+    /// A code from the user's authenticator app: [`Cognito::answer_software_token`].
+    SoftwareTokenMfa(Challenge),
+    /// The pool requires MFA and the user has none: set one up within the sign-in
+    /// ([`Cognito::associate_software_token`] with [`Holder::SigningIn`]).
+    ///
+    /// [`Holder::SigningIn`]: super::Holder::SigningIn
+    MfaSetup(Challenge),
 }
 
-/// Cognito's NEW_PASSWORD_REQUIRED challenge, to answer with [`Cognito::answer_new_password`].
+/// One of Cognito's challenges, to answer within its session.
 #[derive(Debug, Clone)]
-pub struct NewPasswordChallenge {
-    session: String,
+pub struct Challenge {
+    pub(super) session: String,
     /// The username as Cognito knows it (`USER_ID_FOR_SRP`); with email sign-in it differs
     /// from what was typed, and the challenge's SECRET_HASH must use it.
-    username: String,
+    pub(super) username: String,
 }
 
-impl NewPasswordChallenge {
+impl Challenge {
     pub fn username(&self) -> &str {
         &self.username
     }
@@ -119,7 +128,7 @@ impl Cognito {
     async fn sign_in_password(&self, username: &str, password: &Password) -> Result<SignIn, CognitoError> {
         let answer =
             self.initiate_auth(AuthFlowType::UserPasswordAuth, username, ("PASSWORD", password.expose())).await?;
-        Step::from(&answer).outcome(username)
+        self.settle(Step::from(&answer), username).await
     }
 
     /// InitiateAuth through `flow` for `username` with the flow's own parameter (`PASSWORD` or
@@ -160,7 +169,7 @@ impl Cognito {
         let srp = srp::Client::<BigUint>::new(random_a);
         let challenge = self.initiate_auth(AuthFlowType::UserSrpAuth, username, ("SRP_A", &srp.srp_a())).await?;
         if challenge.challenge_name() != Some(&ChallengeNameType::PasswordVerifier) {
-            return Step::from(&challenge).outcome(username);
+            return self.settle(Step::from(&challenge), username).await;
         }
 
         let parameter = |key: &'static str| {
@@ -201,44 +210,67 @@ impl Cognito {
             .send()
             .await
             .map_err(|e| refused_proof(&e, username, signed_at))?;
-        Step::from(&answer).outcome(&proof.username)
+        self.settle(Step::from(&answer), &proof.username).await
     }
 
-    /// RespondToAuthChallenge for NEW_PASSWORD_REQUIRED.
+    /// RespondToAuthChallenge for NEW_PASSWORD_REQUIRED: tokens, or the next challenge (a
+    /// code, when the user has MFA).
     pub async fn answer_new_password(
         &self,
-        challenge: &NewPasswordChallenge,
+        challenge: &Challenge,
         new_password: &Password,
-    ) -> Result<Tokens, CognitoError> {
-        let mut responses = HashMap::from([
-            ("USERNAME".to_owned(), challenge.username.clone()),
-            ("NEW_PASSWORD".to_owned(), new_password.expose().to_owned()),
-        ]);
+    ) -> Result<SignIn, CognitoError> {
+        let answer = self
+            .respond(ChallengeNameType::NewPasswordRequired, challenge, &[("NEW_PASSWORD", new_password.expose())])
+            .await?;
+        self.settle(Step::from(&answer), &challenge.username).await
+    }
+
+    /// RespondToAuthChallenge for `name` within `challenge`'s session, with USERNAME, the
+    /// challenge's own answers, and SECRET_HASH over the username when the client has a secret.
+    pub(super) async fn respond(
+        &self,
+        name: ChallengeNameType,
+        challenge: &Challenge,
+        answers: &[(&str, &str)],
+    ) -> Result<RespondToAuthChallengeOutput, CognitoError> {
+        let mut responses = HashMap::from([("USERNAME".to_owned(), challenge.username.clone())]);
+        responses.extend(answers.iter().map(|(key, value)| ((*key).to_owned(), (*value).to_owned())));
         if let Some(hash) = self.app.secret_hash(&challenge.username) {
             responses.insert("SECRET_HASH".to_owned(), hash);
         }
-        let answer = self
-            .client
+        self.client
             .respond_to_auth_challenge()
             .client_id(self.app.id.as_str())
-            .challenge_name(ChallengeNameType::NewPasswordRequired)
+            .challenge_name(name)
             .session(&challenge.session)
             .set_challenge_responses(Some(responses))
             .send()
             .await
-            .map_err(|e| map_error(&e, &challenge.username))?;
-        match answer.authentication_result() {
-            Some(result) => Tokens::from_result(result),
-            None => match answer.challenge_name() {
-                Some(other) => Err(CognitoError::UnsupportedChallenge(other.as_str().to_owned())),
-                None => Err(CognitoError::IncompleteAnswer("tokens")),
-            },
+            .map_err(|e| map_error(&e, &challenge.username))
+    }
+
+    /// Where a sign-in stands after `step`. SELECT_MFA_TYPE is answered here, with the
+    /// authenticator app when Cognito offers it, so callers see its SOFTWARE_TOKEN_MFA instead.
+    pub(super) async fn settle(&self, step: Step<'_>, username: &str) -> Result<SignIn, CognitoError> {
+        if step.challenge != Some(&ChallengeNameType::SelectMfaType) {
+            return step.outcome(username);
         }
+        let challenge = step.challenge(username)?;
+        // MFAS_CAN_CHOOSE is a JSON array in a string: ["SMS_MFA","SOFTWARE_TOKEN_MFA"].
+        let offered = step.parameters.and_then(|p| p.get("MFAS_CAN_CHOOSE")).map_or("[]", String::as_str);
+        let choices: Vec<String> = serde_json::from_str(offered).unwrap_or_default();
+        if !choices.iter().any(|choice| choice == "SOFTWARE_TOKEN_MFA") {
+            return Err(CognitoError::UnsupportedChallenge(format!("SELECT_MFA_TYPE (offering {offered})")));
+        }
+        let answer =
+            self.respond(ChallengeNameType::SelectMfaType, &challenge, &[("ANSWER", "SOFTWARE_TOKEN_MFA")]).await?;
+        Step::from(&answer).outcome(&challenge.username)
     }
 }
 
 /// What one InitiateAuth or RespondToAuthChallenge answered, whichever it was.
-struct Step<'a> {
+pub(super) struct Step<'a> {
     result: Option<&'a AuthenticationResultType>,
     challenge: Option<&'a ChallengeNameType>,
     parameters: Option<&'a HashMap<String, String>>,
@@ -268,26 +300,31 @@ impl<'a> From<&'a RespondToAuthChallengeOutput> for Step<'a> {
 }
 
 impl Step<'_> {
-    /// Tokens, or the NEW_PASSWORD_REQUIRED challenge for the user Cognito names (`username`
-    /// when it names none); any other challenge is refused by name.
+    /// Tokens, or a challenge this tool answers, for the user Cognito names (`username` when
+    /// it names none); any other challenge is refused by name.
     fn outcome(&self, username: &str) -> Result<SignIn, CognitoError> {
         if let Some(result) = self.result {
             return Tokens::from_result(result).map(SignIn::Done);
         }
         match self.challenge {
-            Some(ChallengeNameType::NewPasswordRequired) => {
-                // Cognito names the user in USER_ID_FOR_SRP; older emulators (moto) in USERNAME.
-                let username = ["USER_ID_FOR_SRP", "USERNAME"]
-                    .iter()
-                    .find_map(|key| self.parameters.and_then(|p| p.get(*key)))
-                    .map_or(username, String::as_str)
-                    .to_owned();
-                let session = self.session.ok_or(CognitoError::IncompleteAnswer("session"))?.to_owned();
-                Ok(SignIn::NewPasswordRequired(NewPasswordChallenge { session, username }))
-            }
+            Some(ChallengeNameType::NewPasswordRequired) => Ok(SignIn::NewPasswordRequired(self.challenge(username)?)),
+            Some(ChallengeNameType::SoftwareTokenMfa) => Ok(SignIn::SoftwareTokenMfa(self.challenge(username)?)),
+            Some(ChallengeNameType::MfaSetup) => Ok(SignIn::MfaSetup(self.challenge(username)?)),
             Some(other) => Err(CognitoError::UnsupportedChallenge(other.as_str().to_owned())),
             None => Err(CognitoError::IncompleteAnswer("tokens or challenge")),
         }
+    }
+
+    /// The challenge's session, for the user Cognito names.
+    fn challenge(&self, username: &str) -> Result<Challenge, CognitoError> {
+        // Cognito names the user in USER_ID_FOR_SRP; older emulators (moto) in USERNAME.
+        let username = ["USER_ID_FOR_SRP", "USERNAME"]
+            .iter()
+            .find_map(|key| self.parameters.and_then(|p| p.get(*key)))
+            .map_or(username, String::as_str)
+            .to_owned();
+        let session = self.session.ok_or(CognitoError::IncompleteAnswer("session"))?.to_owned();
+        Ok(Challenge { session, username })
     }
 }
 
@@ -394,7 +431,10 @@ mod tests {
             panic!("expected the challenge");
         };
         assert_eq!(challenge.username(), UUID);
-        let tokens = cognito.answer_new_password(&challenge, &password("N3w-password")).await.unwrap();
+        let SignIn::Done(tokens) = cognito.answer_new_password(&challenge, &password("N3w-password")).await.unwrap()
+        else {
+            panic!("expected tokens");
+        };
         assert_eq!(respond.num_calls(), 1);
         assert_eq!(tokens.id.expose(), "id.token.x");
     }
@@ -402,10 +442,10 @@ mod tests {
     #[tokio::test]
     async fn other_challenges_are_refused_by_name() {
         let rule = mock!(Client::initiate_auth).then_output(|| {
-            InitiateAuthOutput::builder().challenge_name(ChallengeNameType::SoftwareTokenMfa).session("s").build()
+            InitiateAuthOutput::builder().challenge_name(ChallengeNameType::SmsMfa).session("s").build()
         });
         let err = cognito(&[&rule], None).sign_in(AuthFlow::Password, "a", &password("p")).await.unwrap_err();
-        assert!(matches!(err, CognitoError::UnsupportedChallenge(ref name) if name == "SOFTWARE_TOKEN_MFA"), "{err}");
+        assert!(matches!(err, CognitoError::UnsupportedChallenge(ref name) if name == "SMS_MFA"), "{err}");
     }
 
     // SRP, with a fixed secret `a` and clock so the expected proof can be computed here.
@@ -555,7 +595,10 @@ mod tests {
             panic!("expected the challenge");
         };
         assert_eq!(challenge.username(), UUID);
-        let tokens = cognito.answer_new_password(&challenge, &password("N3w-password")).await.unwrap();
+        let SignIn::Done(tokens) = cognito.answer_new_password(&challenge, &password("N3w-password")).await.unwrap()
+        else {
+            panic!("expected tokens");
+        };
         assert_eq!((respond.num_calls(), new_password.num_calls()), (1, 1));
         assert_eq!(tokens.id.expose(), "id.token.x");
     }
@@ -572,16 +615,13 @@ mod tests {
         // ...and after it.
         let initiate = mock!(Client::initiate_auth).then_output(|| verifier_challenge(None));
         let respond = mock!(Client::respond_to_auth_challenge).then_output(|| {
-            RespondToAuthChallengeOutput::builder()
-                .challenge_name(ChallengeNameType::SoftwareTokenMfa)
-                .session("s")
-                .build()
+            RespondToAuthChallengeOutput::builder().challenge_name(ChallengeNameType::SmsMfa).session("s").build()
         });
         let err = sign_in_srp(&cognito(&[&initiate, &respond], None), "a", "p").await.unwrap_err();
-        assert!(matches!(err, CognitoError::UnsupportedChallenge(ref name) if name == "SOFTWARE_TOKEN_MFA"), "{err}");
+        assert!(matches!(err, CognitoError::UnsupportedChallenge(ref name) if name == "SMS_MFA"), "{err}");
         assert_eq!(
             err.to_string(),
-            "Cognito asked for the SOFTWARE_TOKEN_MFA challenge, which this tool cannot answer; use the hosted UI \
+            "Cognito asked for the SMS_MFA challenge, which this tool cannot answer; use the hosted UI \
              or the web page"
         );
     }

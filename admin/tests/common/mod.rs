@@ -11,7 +11,8 @@ use std::sync::{Arc, Mutex};
 
 use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_cognitoidentityprovider::types::{
-    AttributeType, ExplicitAuthFlowsType, PreventUserExistenceErrorTypes, UsernameAttributeType,
+    AttributeType, ExplicitAuthFlowsType, PreventUserExistenceErrorTypes, SoftwareTokenMfaConfigType, UserPoolMfaType,
+    UsernameAttributeType,
 };
 use aws_sdk_cognitoidentityprovider::{Client, Config};
 use whoami_local::ministack::Ministack;
@@ -92,6 +93,8 @@ pub struct PoolOptions {
     pub password_auth: bool,
     /// The app client answers an unknown user like a wrong password (PreventUserExistenceErrors).
     pub hide_unknown_users: bool,
+    /// Users may turn on an authenticator app (MFA `OPTIONAL` with TOTP, template.yaml's default).
+    pub mfa_optional: bool,
 }
 
 /// A user pool and app client in the emulator, with a config file in a temporary directory.
@@ -119,6 +122,16 @@ impl Scene {
                 pool = pool.username_attributes(UsernameAttributeType::Email);
             }
             let pool_id = pool.send().await.unwrap().user_pool().unwrap().id().unwrap().to_owned();
+            if options.mfa_optional {
+                client
+                    .set_user_pool_mfa_config()
+                    .user_pool_id(&pool_id)
+                    .mfa_configuration(UserPoolMfaType::Optional)
+                    .software_token_mfa_configuration(SoftwareTokenMfaConfigType::builder().enabled(true).build())
+                    .send()
+                    .await
+                    .unwrap();
+            }
             let app = client
                 .create_user_pool_client()
                 .user_pool_id(&pool_id)
@@ -189,6 +202,67 @@ impl Scene {
             }
         });
     }
+}
+
+/// Runs `whoami-admin --config <file> args…` as an operator at a terminal would answer it: `stdin`
+/// first, then, once standard output shows a line starting with `prompt_line`, `answer` of that
+/// line as the next line of input. Checks, as [`run`] does, that no line given is printed.
+pub fn run_answering(
+    scene: &Scene,
+    args: &[&str],
+    stdin: &str,
+    prompt_line: &str,
+    answer: impl FnOnce(&str) -> String,
+) -> Run {
+    use std::io::{BufRead as _, BufReader, Read as _};
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_whoami-admin"))
+        .arg("--config")
+        .arg(&scene.config)
+        .args(args)
+        .env_clear()
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/nonexistent/aws/config")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws/credentials")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.as_bytes()).unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut printed = String::new();
+    let mut given = stdin.to_owned();
+    loop {
+        let mut line = String::new();
+        if stdout.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        printed.push_str(&line);
+        if line.starts_with(prompt_line) {
+            let reply = answer(line.trim_end());
+            // The command may have given up already: that is for the test to see.
+            let _ = writeln!(input, "{reply}");
+            given.push_str(&reply);
+            given.push('\n');
+            break;
+        }
+    }
+    drop(input);
+    stdout.read_to_string(&mut printed).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let run = Run {
+        code: output.status.code().expect("whoami-admin was killed by a signal"),
+        stdout: printed,
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    };
+    for secret in given.lines().filter(|l| l.len() >= 6) {
+        assert!(!run.stdout.contains(secret) && !run.stderr.contains(secret), "printed a secret it read: {run:#?}");
+    }
+    run
 }
 
 /// A loopback HTTP proxy in front of the emulator that keeps the body of every request it
