@@ -312,6 +312,25 @@ mod tests {
         }
     }
 
+    /// The captured and documented challenges (shared/tests/data/cognito/README.md) have what
+    /// this module reads: a Session, the user's name, and MFAS_CAN_SETUP as a JSON array in a string.
+    #[test]
+    fn the_stored_mfa_challenges_have_what_is_read() {
+        let read = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
+        let code =
+            read(include_str!("../../../shared/tests/data/cognito/initiate_auth_software_token_mfa.response.json"));
+        assert_eq!(code["ChallengeName"], "SOFTWARE_TOKEN_MFA");
+        assert!(code["Session"].is_string() && code["ChallengeParameters"]["USER_ID_FOR_SRP"].is_string());
+        let setup =
+            read(include_str!("../../../shared/tests/data/cognito/respond_to_auth_challenge_mfa_setup.response.json"));
+        assert_eq!(setup["ChallengeName"], "MFA_SETUP");
+        let can_set_up: Vec<String> =
+            serde_json::from_str(setup["ChallengeParameters"]["MFAS_CAN_SETUP"].as_str().unwrap()).unwrap();
+        assert_eq!(can_set_up, ["SOFTWARE_TOKEN_MFA"]);
+        let mismatch = read(include_str!("../../../shared/tests/data/cognito/error_code_mismatch.json"));
+        assert_eq!(mismatch["__type"], "CodeMismatchException");
+    }
+
     #[tokio::test]
     async fn disable_turns_the_app_off_and_unprefers_it() {
         let rule = mock!(Client::admin_set_user_mfa_preference)
