@@ -61,6 +61,46 @@ pub enum Command {
     SetPassword(SetPassword),
     DeleteUser(DeleteUser),
     ListUsers(ListUsers),
+    /// Disable a user: they can no longer sign in or refresh, and their sessions end (admin credentials)
+    #[command(after_help = "\
+Examples:
+  whoami-admin disable-user --username lucian@example.com
+
+The user stays in the pool with their password and can be enabled again with enable-user.
+Their refresh tokens stop working at once; an ID token already issued still opens the API
+until it expires (15 minutes for the page's client).")]
+    DisableUser(ForUser),
+    /// Enable a disabled user again: they sign in with the password they had (admin credentials)
+    #[command(after_help = "\
+Examples:
+  whoami-admin enable-user --username lucian@example.com
+
+Sessions ended by disable-user stay ended: the user signs in again.")]
+    EnableUser(ForUser),
+    /// Sign a user out everywhere: every refresh token of theirs stops working (admin credentials)
+    #[command(after_help = "\
+Examples:
+  # A lost laptop or a leaked token: end every session of the user, on every device
+  whoami-admin sign-out-user --username lucian@example.com
+
+Cognito's AdminUserGlobalSignOut: refresh and access tokens are revoked, so no device gets new
+tokens without the password. ID tokens already issued still open the API until they expire
+(15 minutes for the page's client): API Gateway checks their signature and expiry, not
+revocation. The password is unchanged: if it leaked, also reset it (reset-password).")]
+    SignOutUser(ForUser),
+    /// Make a user choose a new password: the current one stops working (admin credentials)
+    #[command(after_help = "\
+Examples:
+  whoami-admin reset-password --username lucian@example.com
+
+  # The user then sets a new password with the code Cognito emailed them
+  whoami-admin confirm-forgot-password --username lucian@example.com
+
+Cognito's AdminResetUserPassword: the user's status becomes RESET_REQUIRED, signing in with the
+old password is refused, and Cognito emails a code to their verified address. Without a verified
+email the user cannot receive the code: give them a temporary password with
+`set-password --temporary` instead.")]
+    ResetPassword(ForUser),
     CallApi(CallApi),
     Configure(Configure),
     #[command(subcommand)]
@@ -207,6 +247,14 @@ pub struct ListUsers {
     /// Print a JSON array instead of tab-separated lines
     #[arg(long)]
     pub json: bool,
+}
+
+/// The one user an operator's chore is about.
+#[derive(Debug, clap::Args)]
+pub struct ForUser {
+    /// The username or email address
+    #[arg(long)]
+    pub username: Username,
 }
 
 /// Sign in (or take a token) and call the API with the ID token, printing its JSON answer

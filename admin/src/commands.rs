@@ -11,11 +11,12 @@ use whoami_shared::Username;
 use crate::Error;
 use crate::api::Api;
 use crate::cli::{
-    CallApi, Command, CreateUser, DeleteUser, ListUsers, Login, Mfa, MfaDisable, MfaSetup, MfaStatus, SetPassword,
-    SignInArgs, TokenKind,
+    CallApi, Command, CreateUser, DeleteUser, ForUser, ListUsers, Login, Mfa, MfaDisable, MfaSetup, MfaStatus,
+    SetPassword, SignInArgs, TokenKind,
 };
 use crate::cognito::{
-    AuthFlow, Challenge, Cognito, CognitoError, Holder, InitialPassword, SignIn, Tokens, UserSummary, otpauth_uri,
+    AuthFlow, Challenge, Cognito, CognitoError, Holder, InitialPassword, SignIn, Tokens, UserChore, UserSummary,
+    otpauth_uri,
 };
 use crate::secret::{Input, Token};
 
@@ -43,6 +44,12 @@ pub async fn run<R: BufRead>(
         Command::SetPassword(args) => set_password(args, app, input, out).await,
         Command::DeleteUser(args) => delete_user(args, app, input, out).await,
         Command::ListUsers(args) => list_users(args, app, out).await,
+        Command::DisableUser(ForUser { username }) => user_chore(UserChore::Disable, &username, app, out).await,
+        Command::EnableUser(ForUser { username }) => user_chore(UserChore::Enable, &username, app, out).await,
+        Command::SignOutUser(ForUser { username }) => {
+            user_chore(UserChore::SignOutEverywhere, &username, app, out).await
+        }
+        Command::ResetPassword(ForUser { username }) => user_chore(UserChore::ResetPassword, &username, app, out).await,
         Command::CallApi(args) => call_api(args, app, input, out).await,
         Command::Mfa(Mfa::Setup(args)) => mfa_setup(args, app, input, out).await,
         Command::Mfa(Mfa::Status(args)) => mfa_status(args, app, out).await,
@@ -129,6 +136,27 @@ async fn delete_user<R: BufRead>(
     }
     app.cognito.delete_user(args.username.as_str()).await?;
     writeln!(out, "deleted {}", args.username)?;
+    Ok(())
+}
+
+/// One of the operator's chores on a user, and a line saying what it did and did not do.
+async fn user_chore(chore: UserChore, username: &Username, app: &App, out: &mut impl Write) -> Result<(), Error> {
+    app.cognito.user_chore(chore, username.as_str()).await?;
+    let done = match chore {
+        UserChore::Disable => {
+            format!("disabled {username}: they cannot sign in, and their refresh tokens no longer work")
+        }
+        UserChore::Enable => format!("enabled {username}: they can sign in again"),
+        UserChore::SignOutEverywhere => format!(
+            "signed {username} out everywhere: their refresh tokens no longer work (ID tokens already issued do \
+             until they expire)"
+        ),
+        UserChore::ResetPassword => format!(
+            "reset the password of {username}: they must choose a new one with the code Cognito emails them \
+             (`whoami-admin confirm-forgot-password --username {username}`)"
+        ),
+    };
+    writeln!(out, "{done}")?;
     Ok(())
 }
 

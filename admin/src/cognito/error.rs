@@ -22,7 +22,9 @@ pub enum CognitoError {
     // message cannot tell the two apart.
     #[error("incorrect username or password; check both and try again")]
     IncorrectCredentials,
-    #[error("user `{0}` is disabled; an administrator can enable them again (`aws cognito-idp admin-enable-user`)")]
+    #[error(
+        "user `{0}` is disabled; an administrator can enable them again (`whoami-admin enable-user --username {0}`)"
+    )]
     UserDisabled(String),
     #[error("Cognito did not authorize the request: {0}{hint}", hint = secret_hash_hint(.0))]
     NotAuthorized(String),
@@ -51,8 +53,10 @@ pub enum CognitoError {
     )]
     UserNotConfirmed(String),
     #[error(
-        "user `{0}` must reset their password first; set one with \
-         `whoami-admin set-password --username {0} --password-stdin`"
+        "user `{0}` must reset their password first: enter the code Cognito emailed them and a new password \
+         with `whoami-admin confirm-forgot-password --username {0}` (a new code: `whoami-admin \
+         forgot-password --username {0}`), or an administrator sets one with `whoami-admin set-password \
+         --username {0} --password-stdin`"
     )]
     PasswordResetRequired(String),
     #[error("Cognito is throttling requests ({0}); wait a little and try again")]

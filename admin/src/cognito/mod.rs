@@ -13,7 +13,7 @@ use whoami_shared::{AppClientId, ClientSecret, UserPoolId};
 pub use self::error::CognitoError;
 pub use self::mfa::{Holder, MfaStatus, TotpSecret, otpauth_uri};
 pub use self::sign_in::{AuthFlow, Challenge, SignIn, Tokens};
-pub use self::users::{InitialPassword, UserSummary};
+pub use self::users::{InitialPassword, UserChore, UserSummary};
 
 /// The app client the tool signs in through.
 #[derive(Debug, Clone)]

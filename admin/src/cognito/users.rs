@@ -1,4 +1,5 @@
-//! User administration through Cognito's admin API: create a user, set a password, delete, list.
+//! User administration through Cognito's admin API: create a user, set or reset a password,
+//! disable and enable, sign out everywhere, delete, list.
 
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, DeliveryMediumType, MessageActionType, UserType};
 use serde::Serialize;
@@ -15,6 +16,20 @@ pub enum InitialPassword {
     Permanent(Password),
     /// The user must choose a new one at first sign-in (NEW_PASSWORD_REQUIRED).
     Temporary(Password),
+}
+
+/// The operator's one-call chores on a user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserChore {
+    /// AdminDisableUser: no sign-in, and Cognito revokes the user's tokens.
+    Disable,
+    /// AdminEnableUser: sign-in with the password the user had.
+    Enable,
+    /// AdminUserGlobalSignOut: every refresh and access token of the user is revoked.
+    SignOutEverywhere,
+    /// AdminResetUserPassword: the password stops working (RESET_REQUIRED) and Cognito emails
+    /// the user a code for ConfirmForgotPassword.
+    ResetPassword,
 }
 
 /// What `create-user` reports: the user, not the raw response.
@@ -91,6 +106,31 @@ impl Cognito {
             .await
             .map_err(|e| map_error(&e, username))?;
         Ok(())
+    }
+
+    /// One of the operator's chores on `username`, each a single admin call that answers
+    /// with nothing.
+    pub async fn user_chore(&self, chore: UserChore, username: &str) -> Result<(), CognitoError> {
+        let (client, pool) = (&self.client, self.pool.as_str());
+        // The four calls take the same two fields and answer alike, but are four SDK types.
+        macro_rules! call {
+            ($operation:ident) => {
+                client
+                    .$operation()
+                    .user_pool_id(pool)
+                    .username(username)
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| map_error(&e, username))
+            };
+        }
+        match chore {
+            UserChore::Disable => call!(admin_disable_user),
+            UserChore::Enable => call!(admin_enable_user),
+            UserChore::SignOutEverywhere => call!(admin_user_global_sign_out),
+            UserChore::ResetPassword => call!(admin_reset_user_password),
+        }
     }
 
     /// AdminDeleteUser.
@@ -260,6 +300,37 @@ mod tests {
         let names: Vec<&str> = users.iter().map(|u| u.username.as_str()).collect();
         assert_eq!(names, ["a", "b", "c"]);
         assert_eq!((first.num_calls(), second.num_calls()), (1, 1));
+    }
+
+    #[tokio::test]
+    async fn each_chore_is_its_admin_call_on_the_user() {
+        use aws_sdk_cognitoidentityprovider::operation::{
+            admin_disable_user::AdminDisableUserOutput, admin_enable_user::AdminEnableUserOutput,
+            admin_reset_user_password::AdminResetUserPasswordOutput,
+            admin_user_global_sign_out::AdminUserGlobalSignOutOutput,
+        };
+        // Each call, on this pool and this user only.
+        macro_rules! expect {
+            ($operation:ident, $output:ident) => {
+                mock!(Client::$operation)
+                    .match_requests(|r| r.user_pool_id() == Some(POOL) && r.username() == Some("bob"))
+                    .then_output(|| $output::builder().build())
+            };
+        }
+        let disable = expect!(admin_disable_user, AdminDisableUserOutput);
+        let enable = expect!(admin_enable_user, AdminEnableUserOutput);
+        let sign_out = expect!(admin_user_global_sign_out, AdminUserGlobalSignOutOutput);
+        let reset = expect!(admin_reset_user_password, AdminResetUserPasswordOutput);
+        let cognito = cognito(&[&disable, &enable, &sign_out, &reset], None);
+        for chore in [UserChore::Disable, UserChore::Enable, UserChore::SignOutEverywhere, UserChore::ResetPassword] {
+            cognito.user_chore(chore, "bob").await.unwrap();
+        }
+        let calls = [disable.num_calls(), enable.num_calls(), sign_out.num_calls(), reset.num_calls()];
+        assert_eq!(calls, [1, 1, 1, 1]);
+
+        let missing = cognito_error(mock!(Client::admin_disable_user), "UserNotFoundException", "User does not exist.");
+        let err = crate::cognito::testing::cognito(&[&missing], None).user_chore(UserChore::Disable, "zed").await;
+        assert!(matches!(err, Err(CognitoError::UserNotFound(ref u)) if u == "zed"), "{err:?}");
     }
 
     #[tokio::test]
