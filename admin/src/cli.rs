@@ -101,6 +101,11 @@ old password is refused, and Cognito emails a code to their verified address. Wi
 email the user cannot receive the code: give them a temporary password with
 `set-password --temporary` instead.")]
     ResetPassword(ForUser),
+    ForgotPassword(ForgotPassword),
+    ConfirmForgotPassword(ConfirmForgotPassword),
+    SignUp(SignUp),
+    ConfirmSignUp(ConfirmSignUp),
+    ResendConfirmationCode(ResendConfirmationCode),
     CallApi(CallApi),
     Configure(Configure),
     #[command(subcommand)]
@@ -255,6 +260,85 @@ pub struct ForUser {
     /// The username or email address
     #[arg(long)]
     pub username: Username,
+}
+
+/// A user who forgot their password: Cognito emails them a code (no admin credentials)
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  whoami-admin forgot-password --username lucian@example.com
+  # then, with the code from the email
+  whoami-admin confirm-forgot-password --username lucian@example.com
+
+Where the app client hides which users exist (PreventUserExistenceErrors, template.yaml's
+clients), Cognito answers an unknown email exactly like a known one: no email arrives. The
+code goes to the user's verified email only.")]
+pub struct ForgotPassword {
+    /// The username or email address
+    #[arg(long)]
+    pub username: Username,
+}
+
+/// Choose a new password with the code Cognito emailed: the code, then the new password
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  # Prompted for the code, then the new password, without echo
+  whoami-admin confirm-forgot-password --username lucian@example.com
+
+  # In a script: the code on the first line of standard input, the new password on the second
+  printf '%s\\n%s\\n' \"$CODE\" \"$NEW\" | whoami-admin confirm-forgot-password --username lucian@example.com
+
+The new password must meet the pool's policy. A wrong or expired code changes nothing.")]
+pub struct ConfirmForgotPassword {
+    /// The username or email address
+    #[arg(long)]
+    pub username: Username,
+}
+
+/// Sign up as a new user, where the pool allows self sign-up (no admin credentials)
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  whoami-admin sign-up --email ana@example.com
+  printf '%s\\n' \"$PASSWORD\" | whoami-admin sign-up --email ana@example.com --password-stdin
+  # then, with the code from the email
+  whoami-admin confirm-sign-up --email ana@example.com
+
+Only where template.yaml's SelfSignUp is true; otherwise Cognito refuses, and an administrator
+creates users with create-user.")]
+pub struct SignUp {
+    /// The new user's email address, also their username
+    #[arg(long)]
+    pub email: Email,
+    /// Read the password from standard input (prompted for on a terminal)
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+/// Confirm a sign-up with the code Cognito emailed, read from standard input or a prompt
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  whoami-admin confirm-sign-up --email ana@example.com
+  printf '%s\\n' \"$CODE\" | whoami-admin confirm-sign-up --email ana@example.com
+
+Until then the user cannot sign in: login says to run this.")]
+pub struct ConfirmSignUp {
+    /// The email address the user signed up with
+    #[arg(long)]
+    pub email: Email,
+}
+
+/// Email a new sign-up code to a user who has not confirmed yet
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  whoami-admin resend-confirmation-code --email ana@example.com")]
+pub struct ResendConfirmationCode {
+    /// The email address the user signed up with
+    #[arg(long)]
+    pub email: Email,
 }
 
 /// Sign in (or take a token) and call the API with the ID token, printing its JSON answer

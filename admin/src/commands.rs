@@ -11,12 +11,12 @@ use whoami_shared::Username;
 use crate::Error;
 use crate::api::Api;
 use crate::cli::{
-    CallApi, Command, CreateUser, DeleteUser, ForUser, ListUsers, Login, Mfa, MfaDisable, MfaSetup, MfaStatus,
-    SetPassword, SignInArgs, TokenKind,
+    CallApi, Command, ConfirmForgotPassword, ConfirmSignUp, CreateUser, DeleteUser, ForUser, ForgotPassword, ListUsers,
+    Login, Mfa, MfaDisable, MfaSetup, MfaStatus, SetPassword, SignInArgs, SignUp, TokenKind,
 };
 use crate::cognito::{
-    AuthFlow, Challenge, Cognito, CognitoError, Holder, InitialPassword, SignIn, Tokens, UserChore, UserSummary,
-    otpauth_uri,
+    AuthFlow, Challenge, CodeSent, Cognito, CognitoError, Holder, InitialPassword, SignIn, Tokens, UserChore,
+    UserSummary, otpauth_uri,
 };
 use crate::secret::{Input, Token};
 
@@ -50,6 +50,15 @@ pub async fn run<R: BufRead>(
             user_chore(UserChore::SignOutEverywhere, &username, app, out).await
         }
         Command::ResetPassword(ForUser { username }) => user_chore(UserChore::ResetPassword, &username, app, out).await,
+        Command::ForgotPassword(args) => forgot_password(args, app, out).await,
+        Command::ConfirmForgotPassword(args) => confirm_forgot_password(args, app, input, out).await,
+        Command::SignUp(args) => sign_up(args, app, input, out).await,
+        Command::ConfirmSignUp(args) => confirm_sign_up(args, app, input, out).await,
+        Command::ResendConfirmationCode(args) => {
+            let sent = app.cognito.resend_confirmation_code(args.email.as_str()).await?;
+            writeln!(out, "Cognito emailed a new sign-up code to {}", to(&sent, args.email.as_str()))?;
+            Ok(())
+        }
         Command::CallApi(args) => call_api(args, app, input, out).await,
         Command::Mfa(Mfa::Setup(args)) => mfa_setup(args, app, input, out).await,
         Command::Mfa(Mfa::Status(args)) => mfa_status(args, app, out).await,
@@ -157,6 +166,67 @@ async fn user_chore(chore: UserChore, username: &Username, app: &App, out: &mut 
         ),
     };
     writeln!(out, "{done}")?;
+    Ok(())
+}
+
+/// Where Cognito says a code went: its masked address, else the name it was asked about.
+fn to(sent: &CodeSent, username: &str) -> String {
+    sent.destination.clone().unwrap_or_else(|| username.to_owned())
+}
+
+async fn forgot_password(args: ForgotPassword, app: &App, out: &mut impl Write) -> Result<(), Error> {
+    let username = &args.username;
+    let sent = app.cognito.forgot_password(username.as_str()).await?;
+    // Cognito's answer cannot say whether the user exists, and neither does this line.
+    writeln!(
+        out,
+        "if {username} is a user of this pool with a verified email, Cognito has emailed them a code ({}); it \
+         answers an unknown email the same way. Then: whoami-admin confirm-forgot-password --username {username}",
+        to(&sent, username.as_str())
+    )?;
+    Ok(())
+}
+
+async fn confirm_forgot_password<R: BufRead>(
+    args: ConfirmForgotPassword,
+    app: &App,
+    input: &mut Input<R>,
+    out: &mut impl Write,
+) -> Result<(), Error> {
+    let username = &args.username;
+    let code = input.emailed_code(&format!("code emailed to {username}: "))?;
+    let password = input.password(true, "--password-stdin", &format!("new password for {username}: "))?;
+    app.cognito.confirm_forgot_password(username.as_str(), &code, &password).await?;
+    writeln!(out, "set a new password for {username}: sign in with it")?;
+    Ok(())
+}
+
+async fn sign_up<R: BufRead>(args: SignUp, app: &App, input: &mut Input<R>, out: &mut impl Write) -> Result<(), Error> {
+    let email = &args.email;
+    let password = input.password(args.password_stdin, "--password-stdin", &format!("password for {email}: "))?;
+    let signed_up = app.cognito.sign_up(email.as_str(), &password).await?;
+    if signed_up.confirmed {
+        writeln!(out, "signed up {email}, already confirmed: sign in with whoami-admin login --username {email}")?;
+    } else {
+        writeln!(
+            out,
+            "signed up {email}; Cognito emailed a code to {}: confirm with whoami-admin confirm-sign-up --email {email}",
+            to(&signed_up.code, email.as_str())
+        )?;
+    }
+    Ok(())
+}
+
+async fn confirm_sign_up<R: BufRead>(
+    args: ConfirmSignUp,
+    app: &App,
+    input: &mut Input<R>,
+    out: &mut impl Write,
+) -> Result<(), Error> {
+    let email = &args.email;
+    let code = input.emailed_code(&format!("code emailed to {email}: "))?;
+    app.cognito.confirm_sign_up(email.as_str(), &code).await?;
+    writeln!(out, "confirmed {email}: sign in with whoami-admin login --username {email}")?;
     Ok(())
 }
 

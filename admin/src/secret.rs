@@ -83,6 +83,29 @@ impl fmt::Debug for MfaCode {
     }
 }
 
+/// A code Cognito emailed (a forgotten password's, a sign-up's): one word, spaces dropped.
+/// Cognito's are six digits, but a pool's own message may carry others, so only emptiness is
+/// refused here and Cognito judges the rest.
+#[derive(Clone, PartialEq, Eq)]
+pub struct EmailedCode(String);
+
+impl EmailedCode {
+    pub fn parse(text: &str) -> Result<Self, InputError> {
+        let code: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        if code.is_empty() { Err(InputError::Empty { what: "code" }) } else { Ok(Self(code)) }
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for EmailedCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("EmailedCode(<redacted>)")
+    }
+}
+
 /// Why a secret or an answer could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
@@ -153,6 +176,17 @@ impl<R: BufRead> Input<R> {
             return MfaCode::parse(&text);
         }
         MfaCode::parse(&self.line(WHAT)?)
+    }
+
+    /// A code Cognito emailed: on a terminal, prompted without echo; otherwise the next line.
+    pub fn emailed_code(&mut self, prompt: &str) -> Result<EmailedCode, InputError> {
+        const WHAT: &str = "code";
+        let text = if self.terminal {
+            rpassword::prompt_password(prompt).map_err(|source| InputError::Io { what: WHAT, source })?
+        } else {
+            self.line(WHAT)?
+        };
+        EmailedCode::parse(&text)
     }
 
     /// A token from the next line of standard input.
@@ -242,6 +276,15 @@ mod tests {
         assert_eq!(input.code("").unwrap().expose(), "654321");
         assert!(matches!(input.code(""), Err(InputError::Ended { what: "code" })));
         assert_eq!(format!("{:?}", MfaCode::parse("123456").unwrap()), "MfaCode(<redacted>)");
+    }
+
+    #[test]
+    fn emailed_codes_are_one_word() {
+        let mut input = Input::from_lines(" 654 321 \n\n".as_bytes());
+        assert_eq!(input.emailed_code("").unwrap().expose(), "654321");
+        assert!(matches!(input.emailed_code(""), Err(InputError::Empty { what: "code" })));
+        assert!(matches!(input.emailed_code(""), Err(InputError::Ended { what: "code" })));
+        assert_eq!(format!("{:?}", EmailedCode::parse("1").unwrap()), "EmailedCode(<redacted>)");
     }
 
     #[test]

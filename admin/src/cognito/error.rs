@@ -48,8 +48,9 @@ pub enum CognitoError {
     #[error("there is no user `{0}` in the pool; `whoami-admin list-users` shows who there is")]
     UserNotFound(String),
     #[error(
-        "user `{0}` has not confirmed their account; give them a permanent password with \
-         `whoami-admin set-password --username {0} --password-stdin`"
+        "user `{0}` has not confirmed their account: enter the code Cognito emailed at sign-up with \
+         `whoami-admin confirm-sign-up --email {0}` (a new code: `whoami-admin resend-confirmation-code \
+         --email {0}`)"
     )]
     UserNotConfirmed(String),
     #[error(
@@ -85,6 +86,16 @@ pub enum CognitoError {
          with the app's current code (and check that this account's entry in the app is the latest one)"
     )]
     WrongCode,
+    #[error(
+        "the code is not the one Cognito emailed last, or it expired; nothing changed: check the latest \
+         email, or ask for a new code with `{0}`"
+    )]
+    WrongEmailedCode(String),
+    #[error(
+        "the user pool does not allow self sign-up (template.yaml's SelfSignUp is false); an administrator \
+         creates users with `whoami-admin create-user`"
+    )]
+    SignUpNotAllowed,
     #[error("the sign-in took too long and Cognito's session for it ended ({0}); sign in again")]
     SessionExpired(String),
     #[error(
@@ -147,6 +158,7 @@ where
                 "NotAuthorizedException" => match message.as_str() {
                     "Incorrect username or password." => CognitoError::IncorrectCredentials,
                     "User is disabled." => CognitoError::UserDisabled(subject),
+                    _ if message.contains("SignUp is not permitted") => CognitoError::SignUpNotAllowed,
                     _ if message.to_ascii_lowercase().contains("session") => CognitoError::SessionExpired(message),
                     _ if timestamp_refused(&message) => CognitoError::ClockSkew(format!("Cognito said: {message}")),
                     _ => CognitoError::NotAuthorized(message),

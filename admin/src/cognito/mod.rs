@@ -1,8 +1,10 @@
 //! Cognito for one user pool and app client: the client and what its calls share. User
-//! administration is in `users`, sign-in in `sign_in`, authenticator apps (TOTP) in `mfa`, and Cognito's errors in `error`.
+//! administration is in `users`, sign-in in `sign_in`, a forgotten password and self sign-up in
+//! `self_service`, authenticator apps (TOTP) in `mfa`, and Cognito's errors in `error`.
 
 mod error;
 mod mfa;
+mod self_service;
 mod sign_in;
 mod users;
 
@@ -12,6 +14,7 @@ use whoami_shared::{AppClientId, ClientSecret, UserPoolId};
 
 pub use self::error::CognitoError;
 pub use self::mfa::{Holder, MfaStatus, TotpSecret, otpauth_uri};
+pub use self::self_service::{CodeSent, SignedUp};
 pub use self::sign_in::{AuthFlow, Challenge, SignIn, Tokens};
 pub use self::users::{InitialPassword, UserChore, UserSummary};
 
