@@ -4,7 +4,7 @@ needs the Cognito authorizer, the CORS preflight needs none, and the gateway's 4
 answers carry CORS headers; and what the security review asks of the pool: an email change
 waits for verification, the page's client cannot write email and reads email_verified, its
 tokens are short-lived, the pool survives the stack's deletion, and MFA is by authenticator app,
-optional by default; and what bounds one caller:
+optional by default, and self sign-up is off by default; and what bounds one caller:
 the stage's throttling, an access log without headers, and the opt-in settings off by default.
 
 Usage: python sam_transform.py TEMPLATE OUT.json  (cargo xtask test runs it, then cfn-lint on OUT)
@@ -50,6 +50,7 @@ def main(template_path, out_path):
 
     check_pool(expanded["Resources"])
     check_mfa(template["Parameters"], expanded["Resources"])
+    check_sign_up(template["Parameters"], template["Conditions"], expanded["Resources"])
     check_limits(template["Parameters"], expanded["Resources"])
 
     with open(out_path, "w") as f:
@@ -87,6 +88,16 @@ def check_mfa(parameters, resources):
     condition, when_on, when_off = enabled["Fn::If"]
     assert when_on == ["SOFTWARE_TOKEN_MFA"], f"authenticator apps only, no SMS: {when_on}"
     assert when_off == {"Ref": "AWS::NoValue"}, when_off
+
+
+def check_sign_up(parameters, conditions, resources):
+    """Self sign-up follows its parameter and is off unless asked for: by default only an
+    administrator creates users."""
+    assert parameters["SelfSignUp"]["Default"] == "false", "self sign-up is off by default"
+    assert set(parameters["SelfSignUp"]["AllowedValues"]) == {"true", "false"}, parameters["SelfSignUp"]
+    assert conditions["WithSelfSignUp"] == {"Fn::Equals": [{"Ref": "SelfSignUp"}, "true"]}, conditions["WithSelfSignUp"]
+    only_admin = resources["UserPool"]["Properties"]["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"]
+    assert only_admin == {"Fn::If": ["WithSelfSignUp", False, True]}, f"sign-up follows SelfSignUp: {only_admin}"
 
 
 def check_limits(parameters, resources):

@@ -1,5 +1,6 @@
 //! `whoami-admin configure`: writes `whoami.toml` and the page's `config.json` from a deployed
-//! stack's outputs (CloudFormation DescribeStacks), so nobody copies ids out of a console.
+//! stack's outputs (CloudFormation DescribeStacks) and its pool's settings (DescribeUserPool:
+//! self sign-up, the password policy), so nobody copies ids or rules out of a console.
 //!
 //! The output keys are template.yaml's; a test checks that the template still has them.
 
@@ -10,7 +11,7 @@ use aws_sdk_cloudformation::Client;
 use aws_sdk_cloudformation::error::{ProvideErrorMetadata as _, SdkError};
 use aws_sdk_cloudformation::operation::describe_stacks::DescribeStacksError;
 use reqwest::Url;
-use whoami_shared::files::{CliConfigFile, PageConfigFile};
+use whoami_shared::files::{CliConfigFile, PageConfigFile, PageConfigJson, PoolFeatures};
 use whoami_shared::{AppClientId, Region, UserPoolId};
 
 use crate::aws::{AwsArgs, sdk_config_from_flags};
@@ -32,6 +33,11 @@ pub enum ConfigureError {
     MissingOutput { stack: String, status: String, key: &'static str },
     #[error("the stack `{stack}`'s output `{key}` {reason}")]
     InvalidOutput { stack: String, key: &'static str, reason: String },
+    #[error(
+        "cannot read the user pool's settings (DescribeUserPool, for sign-up and the password policy in \
+         config.json): {0}"
+    )]
+    Pool(#[source] crate::cognito::CognitoError),
     #[error("{} exists; pass --force to replace it", .0.display())]
     Exists(PathBuf),
     #[error("cannot write {}: {source}", path.display())]
@@ -89,8 +95,8 @@ impl StackOutputs {
         format!("# whoami-admin's configuration, written by `whoami-admin configure --stack {stack}`.\n{toml}")
     }
 
-    /// The page's `config.json` for these outputs.
-    pub fn config_json(&self, cognito_endpoint: Option<&Url>) -> String {
+    /// The page's `config.json` for these outputs and the pool's `features`.
+    pub fn config_json(&self, cognito_endpoint: Option<&Url>, features: &PoolFeatures) -> String {
         let page = PageConfigFile {
             region: self.region.to_string(),
             user_pool_id: self.user_pool_id.to_string(),
@@ -101,7 +107,8 @@ impl StackOutputs {
             auth_flow: None,
             app_client_secret: None,
         };
-        let mut json = serde_json::to_string_pretty(&page).expect("a struct of strings always serializes");
+        let file = PageConfigJson { page, pool: features.clone() };
+        let mut json = serde_json::to_string_pretty(&file).expect("a struct of strings always serializes");
         json.push('\n');
         json
     }
@@ -148,12 +155,16 @@ pub async fn run(args: &Configure, aws: &AwsArgs, out: &mut impl Write) -> Resul
     if let Some(emulator) = endpoint.filter(|e| crate::aws::is_local(e)) {
         outputs.api_url = emulated_api_url(&outputs.api_url, emulator).unwrap_or(outputs.api_url);
     }
+    // The page's forms follow the pool itself: whether anyone may sign up, the password policy.
+    let cognito = aws_sdk_cognitoidentityprovider::Client::new(&sdk);
+    let features =
+        crate::cognito::pool_features(&cognito, &outputs.user_pool_id).await.map_err(ConfigureError::Pool)?;
     let toml_path = args.out.join("whoami.toml");
     let json_path = args.out.join("config.json");
     let toml = outputs.whoami_toml(&args.stack, endpoint);
     // What is written is what whoami-admin reads: a mistake here fails now, not at next use.
     Config::parse(&toml_path, &toml)?;
-    for (path, text) in [(&toml_path, toml), (&json_path, outputs.config_json(endpoint))] {
+    for (path, text) in [(&toml_path, toml), (&json_path, outputs.config_json(endpoint, &features))] {
         write(path, &text, args.force)?;
         writeln!(out, "{}", path.display())?;
     }
@@ -265,7 +276,8 @@ mod tests {
     #[test]
     fn config_json_has_the_page_keys() {
         let outputs = parse(&GOOD).unwrap();
-        let json: serde_json::Value = serde_json::from_str(&outputs.config_json(None)).unwrap();
+        let json: serde_json::Value =
+            serde_json::from_str(&outputs.config_json(None, &PoolFeatures::default())).unwrap();
         assert_eq!(
             json,
             serde_json::json!({
@@ -275,7 +287,7 @@ mod tests {
                 "api_url": "https://abc123.execute-api.eu-west-1.amazonaws.com/test/",
             })
         );
-        let local = outputs.config_json(Some(&Url::parse("http://127.0.0.1:5005").unwrap()));
+        let local = outputs.config_json(Some(&Url::parse("http://127.0.0.1:5005").unwrap()), &PoolFeatures::default());
         let local: serde_json::Value = serde_json::from_str(&local).unwrap();
         assert_eq!(local["cognito_endpoint"], "http://127.0.0.1:5005/");
     }

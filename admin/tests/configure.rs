@@ -76,6 +76,14 @@ fn configure_writes_a_whoami_toml_that_works_and_the_pages_config() {
             // The emulator serves the stage that `api` names under its own address.
             "api_url": format!("{}/restapis/abc123/test/_user_request_/", scene.emulator.url),
             "cognito_endpoint": format!("{}/", scene.emulator.url),
+            // The pool's own settings: a pool made without AdminCreateUserConfig lets anyone
+            // sign up (Cognito's default), and its password policy is Cognito's default.
+            "sign_up": true,
+            "password_min_length": 8,
+            "password_require_lowercase": true,
+            "password_require_uppercase": true,
+            "password_require_numbers": true,
+            "password_require_symbols": true,
         })
     );
 

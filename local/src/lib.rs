@@ -21,7 +21,7 @@ use rand::distributions::Alphanumeric;
 use serde_json::Value;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use whoami_shared::files::PageConfigFile;
+use whoami_shared::files::PageConfigJson;
 
 use crate::deploy::{DeployError, Deployment};
 use crate::gateway::Gateway;
@@ -55,6 +55,8 @@ pub struct Options {
     pub admin: PathBuf,
     /// Show the emulator's emails (sign-up and reset codes) on standard error as they are sent.
     pub show_emails: bool,
+    /// Deploy with template.yaml's `SelfSignUp=true`: anyone may create an account.
+    pub self_sign_up: bool,
 }
 
 /// Why the stack could not start.
@@ -85,7 +87,7 @@ pub enum StackError {
 pub struct Stack {
     /// The page, e.g. `http://127.0.0.1:8080/`.
     pub url: String,
-    /// The page's `config.json` (shared's `PageConfigFile`) as JSON: what `whoami-admin
+    /// The page's `config.json` (shared's `PageConfigJson`) as JSON: what `whoami-admin
     /// configure` wrote, with `api_url` pointing at this server's `/api/`.
     pub page_config: Value,
     /// The deployed stack's outputs.
@@ -137,6 +139,7 @@ impl Stack {
                 ("DomainPrefix", DOMAIN_PREFIX),
                 ("Architecture", host_architecture()),
                 ("CreateCliClient", "true"),
+                ("SelfSignUp", if options.self_sign_up { "true" } else { "false" }),
             ],
         };
         let outputs: BTreeMap<String, String> = deploy::deploy(&endpoint, &deployment).await?.into_iter().collect();
@@ -159,11 +162,12 @@ impl Stack {
         )?;
 
         let config_path = options.state_dir.join("config.json");
-        let mut page_config: PageConfigFile = serde_json::from_slice(&read(&config_path)?)
+        // With the pool's keys (sign-up, password policy) kept as configure wrote them.
+        let mut page_config: PageConfigJson = serde_json::from_slice(&read(&config_path)?)
             .map_err(|e| StackError::PageConfig(format!("is not the page's configuration: {e}")))?;
         // The emulated API answers no CORS preflight (ARCHITECTURE.md, "The local AWS"), so
         // the page calls it through this server, on its own origin.
-        let emulated_api_url = std::mem::replace(&mut page_config.api_url, format!("{url}api/"));
+        let emulated_api_url = std::mem::replace(&mut page_config.page.api_url, format!("{url}api/"));
         let config_json = serde_json::to_string_pretty(&page_config).expect("a struct of strings always serializes");
         std::fs::write(&config_path, &config_json)
             .map_err(|source| StackError::Write { path: config_path.clone(), source })?;

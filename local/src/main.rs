@@ -39,6 +39,10 @@ struct Args {
     /// Where config.json, whoami.toml and the emulator's files are written
     #[arg(long, default_value = ".local")]
     state_dir: PathBuf,
+    /// Deploy with self sign-up on (template.yaml's SelfSignUp=true): the page offers "Create
+    /// account" and `whoami-admin sign-up` works
+    #[arg(long)]
+    self_sign_up: bool,
     /// When ready, print one JSON line describing the stack on standard output (for tests)
     #[arg(long)]
     json: bool,
@@ -68,6 +72,7 @@ async fn main() -> ExitCode {
         lambda_zip: args.lambda_zip,
         admin,
         show_emails: true,
+        self_sign_up: args.self_sign_up,
     };
     // Listening from the start: a signal's default action would end this process at once and
     // leave the emulator running, during start-up or just after the ready line.

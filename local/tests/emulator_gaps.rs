@@ -34,6 +34,7 @@ struct Scene {
 
 /// What the pool and its client are made with, beyond the defaults.
 #[derive(Default)]
+#[allow(clippy::struct_excessive_bools, reason = "independent switches, each named where a test sets it")]
 struct PoolSettings {
     mfa_on: bool,
     /// MFA OPTIONAL with authenticator apps, as template.yaml's default.
@@ -41,6 +42,8 @@ struct PoolSettings {
     flows: Vec<ExplicitAuthFlowsType>,
     /// Refresh-token rotation on the client, as template.yaml's page client has it.
     rotation: bool,
+    /// Only administrators create users (AllowAdminCreateUserOnly), template.yaml's default.
+    admin_only: bool,
 }
 
 async fn scene(settings: PoolSettings) -> Scene {
@@ -59,6 +62,13 @@ async fn scene(settings: PoolSettings) -> Scene {
         );
     if settings.mfa_on {
         create = create.mfa_configuration(UserPoolMfaType::On);
+    }
+    if settings.admin_only {
+        create = create.admin_create_user_config(
+            aws_sdk_cognitoidentityprovider::types::AdminCreateUserConfigType::builder()
+                .allow_admin_create_user_only(true)
+                .build(),
+        );
     }
     let pool_id = create.send().await.unwrap().user_pool().unwrap().id().unwrap().to_owned();
     if settings.mfa_on || settings.mfa_optional {
@@ -406,5 +416,75 @@ async fn totp_turned_off_as_the_sdk_sends_it_is_ignored() {
     assert_eq!(pool.mfa_enabled().await, ["SOFTWARE_TOKEN_MFA"], "still on");
     let challenge = pool.sign_in(PASSWORD).await;
     assert_eq!(challenge.challenge_name(), Some(&ChallengeNameType::SoftwareTokenMfa), "a code is still asked for");
+    pool.emulator.stop().await;
+}
+
+impl Scene {
+    /// SignUp through the page's client with `email` and the test password.
+    async fn sign_up(&self, email: &str) -> Result<(), String> {
+        let attribute = AttributeType::builder().name("email").value(email).build().unwrap();
+        let request = self.cognito().sign_up().client_id(&self.client_id).username(email).password(PASSWORD);
+        request.user_attributes(attribute).send().await.map(drop).map_err(|e| format!("{:?}", e.code()))
+    }
+
+    /// The six-digit code in the last email the emulator sent to `to`.
+    async fn emailed_code(&self, to: &str) -> String {
+        let mails = ministack::sent_emails(&reqwest::Client::new(), &self.emulator.endpoint).await.unwrap();
+        let mail = mails.iter().rev().find(|m| m.to.iter().any(|t| t == to)).expect("an email was sent");
+        let code = mail.body_text.split(|c: char| !c.is_ascii_digit()).find(|run| run.len() == 6);
+        code.unwrap_or_else(|| panic!("no code in {mail:?}")).to_owned()
+    }
+}
+
+/// AWS: with AllowAdminCreateUserOnly (template.yaml unless SelfSignUp=true) SignUp is refused
+/// (NotAuthorizedException "SignUp is not permitted for this user pool"). ministack signs the
+/// user up. whoami-admin's sentence for AWS's refusal is tested on a mocked answer.
+#[tokio::test]
+async fn sign_up_is_accepted_where_only_administrators_create_users() {
+    let pool = scene(PoolSettings { admin_only: true, ..PoolSettings::default() }).await;
+    let described = pool.cognito().describe_user_pool().user_pool_id(&pool.pool_id).send().await.unwrap();
+    let config = described.user_pool().unwrap().admin_create_user_config().unwrap();
+    assert!(config.allow_admin_create_user_only(), "the pool says only administrators create users");
+    assert_eq!(pool.sign_up("stranger@example.com").await, Ok(()));
+    pool.emulator.stop().await;
+}
+
+/// AWS: ConfirmSignUp verifies the email the code went to (`email_verified` true), so the API
+/// answers a self-signed-up user. ministack leaves it unverified, and the API would answer 403
+/// `email_not_verified`; the local stack's sign-up test therefore stops at the sign-in.
+#[tokio::test]
+async fn confirm_sign_up_does_not_verify_the_email() {
+    let pool = scene(PoolSettings::default()).await;
+    let email = "newcomer@example.com";
+    pool.sign_up(email).await.unwrap();
+    let code = pool.emailed_code(email).await;
+    let cognito = pool.cognito();
+    cognito.confirm_sign_up().client_id(&pool.client_id).username(email).confirmation_code(code).send().await.unwrap();
+    let user = cognito.admin_get_user().user_pool_id(&pool.pool_id).username(email).send().await.unwrap();
+    assert_eq!(
+        user.user_status().map(aws_sdk_cognitoidentityprovider::types::UserStatusType::as_str),
+        Some("CONFIRMED")
+    );
+    let verified = user.user_attributes().iter().find(|a| a.name() == "email_verified").and_then(|a| a.value());
+    assert_ne!(verified, Some("true"), "{user:?}");
+    pool.emulator.stop().await;
+}
+
+/// AWS: each emailed code is random, and a new one replaces the last. ministack's are fixed:
+/// 123456 for every sign-up, 654321 for every reset (ForgotPassword, AdminResetUserPassword).
+/// Tests read codes from the mail log all the same, and a wrong code is still refused.
+#[tokio::test]
+async fn emailed_codes_are_fixed() {
+    let pool = scene(PoolSettings::default()).await;
+    for email in ["one@example.com", "two@example.com"] {
+        pool.sign_up(email).await.unwrap();
+        assert_eq!(pool.emailed_code(email).await, "123456");
+    }
+    pool.set_permanent_password().await;
+    let cognito = pool.cognito();
+    for _ in 0..2 {
+        cognito.forgot_password().client_id(&pool.client_id).username(&pool.email).send().await.unwrap();
+        assert_eq!(pool.emailed_code(&pool.email).await, "654321");
+    }
     pool.emulator.stop().await;
 }

@@ -1,8 +1,10 @@
-//! The two configuration files, each defined once: `config.json`, the page's, and
-//! `whoami.toml`, the admin CLI's. Every writer serialises these types (with serde_json or
-//! toml), and the CLI reads its file through [`CliConfigFile`].
+//! The two configuration files, each defined once: `config.json`, the page's ([`PageConfigFile`],
+//! with the pool's [`PoolFeatures`] beside it in [`PageConfigJson`]), and `whoami.toml`, the
+//! admin CLI's. Every writer serialises these types (with serde_json or toml), and the CLI
+//! reads its file through [`CliConfigFile`].
 //!
-//! They are the files' wire form: values are text, parsed into typed settings where each file
+//! They are the files' wire form: values are text (but for the pool's features, JSON booleans
+//! and a number, as Cognito gives them), parsed into typed settings where each file
 //! is read (the page's and the CLI's `config` modules), so that every mistake is reported with
 //! the file and the key. Optional keys are left out when absent. The page reads `config.json`
 //! with a small reader of its own rather than serde's derive, for the wasm's size; its tests
@@ -33,6 +35,43 @@ pub struct PageConfigFile {
     /// Only for an app client with a secret: every visitor can read it, and the page warns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_client_secret: Option<ClientSecret>,
+}
+
+/// What the user pool lets users do for themselves, and the passwords it takes: keys of
+/// `config.json` beside [`PageConfigFile`]'s, which `whoami-admin configure` reads from the pool
+/// (DescribeUserPool), so that the page's forms follow the deployed pool rather than a copy of
+/// its rules. A key the pool does not give is left out; the page then keeps its own default.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolFeatures {
+    /// `true` only where anyone may create an account (SignUp; template.yaml's `SelfSignUp`);
+    /// left out otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_up: Option<bool>,
+    /// The password policy's minimum length.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_min_length: Option<u32>,
+    /// Whether a password needs a lowercase letter (a-z).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_require_lowercase: Option<bool>,
+    /// Whether a password needs an uppercase letter (A-Z).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_require_uppercase: Option<bool>,
+    /// Whether a password needs a digit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_require_numbers: Option<bool>,
+    /// Whether a password needs one of Cognito's special characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_require_symbols: Option<bool>,
+}
+
+/// `config.json` as `whoami-admin configure` writes it and the local stack serves it: one JSON
+/// object holding the page's settings and the pool's features side by side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageConfigJson {
+    #[serde(flatten)]
+    pub page: PageConfigFile,
+    #[serde(flatten)]
+    pub pool: PoolFeatures,
 }
 
 /// `whoami.toml`, the admin CLI's configuration (whoami.example.toml describes each key).
@@ -113,6 +152,41 @@ mod tests {
         // The page ignores keys it does not know, and so does this type.
         let extra: Value = json!({"region": "r", "user_pool_id": "p", "app_client_id": "c", "api_url": "u", "x": 1});
         serde_json::from_value::<PageConfigFile>(extra).unwrap();
+    }
+
+    #[test]
+    fn the_pools_features_sit_beside_the_pages_keys() {
+        let page: PageConfigFile = serde_json::from_str(CONFIGURED).unwrap();
+        let plain = PageConfigJson { page: page.clone(), pool: PoolFeatures::default() };
+        assert_eq!(serde_json::to_string_pretty(&plain).unwrap(), CONFIGURED, "no pool key unless given");
+        let pool = PoolFeatures {
+            sign_up: Some(true),
+            password_min_length: Some(12),
+            password_require_lowercase: Some(true),
+            password_require_uppercase: Some(true),
+            password_require_numbers: Some(true),
+            password_require_symbols: Some(false),
+        };
+        let full = PageConfigJson { page: page.clone(), pool };
+        let written = serde_json::to_value(&full).unwrap();
+        assert_eq!(written["sign_up"], true);
+        assert_eq!(written["password_min_length"], 12);
+        assert_eq!(written["password_require_symbols"], false);
+        assert_eq!(serde_json::from_value::<PageConfigJson>(written.clone()).unwrap(), full);
+        // The page's own keys read the same with the pool's beside them.
+        assert_eq!(serde_json::from_value::<PageConfigFile>(written).unwrap(), page);
+        assert_eq!(
+            keys(&full)[4..],
+            [
+                "cognito_endpoint",
+                "sign_up",
+                "password_min_length",
+                "password_require_lowercase",
+                "password_require_uppercase",
+                "password_require_numbers",
+                "password_require_symbols"
+            ]
+        );
     }
 
     #[test]

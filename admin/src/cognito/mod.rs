@@ -16,7 +16,7 @@ pub use self::error::CognitoError;
 pub use self::mfa::{Holder, MfaStatus, TotpSecret, otpauth_uri};
 pub use self::self_service::{CodeSent, SignedUp};
 pub use self::sign_in::{AuthFlow, Challenge, SignIn, Tokens};
-pub use self::users::{InitialPassword, UserChore, UserSummary};
+pub use self::users::{InitialPassword, UserChore, UserSummary, pool_features};
 
 /// The app client the tool signs in through.
 #[derive(Debug, Clone)]

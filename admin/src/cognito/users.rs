@@ -1,9 +1,13 @@
 //! User administration through Cognito's admin API: create a user, set or reset a password,
 //! disable and enable, sign out everywhere, delete, list.
 
-use aws_sdk_cognitoidentityprovider::types::{AttributeType, DeliveryMediumType, MessageActionType, UserType};
+use aws_sdk_cognitoidentityprovider::types::{
+    AdminCreateUserConfigType, AttributeType, DeliveryMediumType, MessageActionType, PasswordPolicyType, UserPoolType,
+    UserType,
+};
 use serde::Serialize;
-use whoami_shared::Email;
+use whoami_shared::files::PoolFeatures;
+use whoami_shared::{Email, UserPoolId};
 
 use super::error::map_error;
 use super::{Cognito, CognitoError};
@@ -167,6 +171,32 @@ impl Cognito {
     }
 }
 
+/// DescribeUserPool: whether anyone may sign up, and the password policy, as `config.json`
+/// carries them for the page. (A free function: `configure` has a pool but no app client yet.)
+pub async fn pool_features(
+    client: &aws_sdk_cognitoidentityprovider::Client,
+    pool: &UserPoolId,
+) -> Result<PoolFeatures, CognitoError> {
+    let answer = client.describe_user_pool().user_pool_id(pool.as_str()).send().await.map_err(|e| map_error(&e, ""))?;
+    let described = answer.user_pool().ok_or(CognitoError::IncompleteAnswer("user pool"))?;
+    Ok(features(described))
+}
+
+/// The features of a described pool. Cognito's default for AllowAdminCreateUserOnly is false.
+fn features(pool: &UserPoolType) -> PoolFeatures {
+    let only_admin =
+        pool.admin_create_user_config().is_some_and(AdminCreateUserConfigType::allow_admin_create_user_only);
+    let policy = pool.policies().and_then(|p| p.password_policy());
+    PoolFeatures {
+        sign_up: (!only_admin).then_some(true),
+        password_min_length: policy.and_then(PasswordPolicyType::minimum_length).and_then(|n| u32::try_from(n).ok()),
+        password_require_lowercase: policy.map(PasswordPolicyType::require_lowercase),
+        password_require_uppercase: policy.map(PasswordPolicyType::require_uppercase),
+        password_require_numbers: policy.map(PasswordPolicyType::require_numbers),
+        password_require_symbols: policy.map(PasswordPolicyType::require_symbols),
+    }
+}
+
 fn attribute(name: &str, value: &str) -> AttributeType {
     AttributeType::builder().name(name).value(value).build().expect("the attribute's name is set")
 }
@@ -300,6 +330,41 @@ mod tests {
         let names: Vec<&str> = users.iter().map(|u| u.username.as_str()).collect();
         assert_eq!(names, ["a", "b", "c"]);
         assert_eq!((first.num_calls(), second.num_calls()), (1, 1));
+    }
+
+    #[test]
+    fn the_pools_features_are_its_sign_up_and_password_policy() {
+        use aws_sdk_cognitoidentityprovider::types::UserPoolPolicyType;
+        let policy = PasswordPolicyType::builder()
+            .minimum_length(12)
+            .require_lowercase(true)
+            .require_uppercase(true)
+            .require_numbers(true)
+            .require_symbols(false)
+            .build();
+        let pool = |only_admin: Option<bool>| {
+            UserPoolType::builder()
+                .admin_create_user_config(
+                    AdminCreateUserConfigType::builder().set_allow_admin_create_user_only(only_admin).build(),
+                )
+                .policies(UserPoolPolicyType::builder().password_policy(policy.clone()).build())
+                .build()
+        };
+        let closed = features(&pool(Some(true)));
+        assert_eq!(
+            closed,
+            PoolFeatures {
+                sign_up: None,
+                password_min_length: Some(12),
+                password_require_lowercase: Some(true),
+                password_require_uppercase: Some(true),
+                password_require_numbers: Some(true),
+                password_require_symbols: Some(false),
+            }
+        );
+        assert_eq!(features(&pool(Some(false))).sign_up, Some(true));
+        assert_eq!(features(&pool(None)).sign_up, Some(true), "Cognito's default lets anyone sign up");
+        assert_eq!(features(&UserPoolType::builder().build()).password_min_length, None);
     }
 
     #[tokio::test]
