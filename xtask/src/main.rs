@@ -41,9 +41,10 @@ enum Command {
         port: u16,
     },
     /// Everything CI checks: setup, rustfmt, clippy (-D warnings), every test, and the
-    /// page's wasm build through Trunk.
+    /// page's release build.
     Test,
-    /// Build the web page into dist/ (release, through Trunk).
+    /// Build the web page into dist/ (release: Trunk for the HTML, then cargo, wasm-bindgen,
+    /// wasm-opt and esbuild).
     BuildWeb,
     /// Build what deploys to AWS: the Lambda as target/lambda/<arch>/bootstrap.zip for
     /// provided.al2023 (linked against its glibc 2.34 with cargo-zigbuild, then checked), and

@@ -33,7 +33,7 @@ pub enum WasmToolchain {
 }
 
 impl WasmToolchain {
-    /// Environment for cargo (or Trunk) building for wasm32 with this toolchain. Only the
+    /// Environment for cargo building for wasm32 with this toolchain. Only the
     /// wasm build gets it: build-std in a global config would break native builds.
     pub fn env(self) -> Vec<(&'static str, &'static str)> {
         match self {
@@ -52,6 +52,8 @@ pub struct Tools {
     pub wasm: WasmToolchain,
     /// Trunk, on PATH.
     pub trunk: PathBuf,
+    /// wasm-bindgen-cli, at the version `Cargo.toml` pins, on PATH.
+    pub wasm_bindgen: PathBuf,
     /// wasm-bindgen-cli's runner for the page's wasm tests, on PATH.
     pub wasm_bindgen_test_runner: PathBuf,
     /// binaryen's wasm-opt (`.local/binaryen`).
@@ -104,6 +106,7 @@ pub fn run(ws: &Workspace) -> anyhow::Result<Tools> {
         wasm,
         trunk,
         wasm_bindgen_test_runner: wasm_bindgen.with_file_name("wasm-bindgen-test-runner"),
+        wasm_bindgen,
         wasm_opt,
         esbuild,
         local_aws,
@@ -165,9 +168,8 @@ struct NpmTool {
     version: &'static str,
 }
 
-/// binaryen's wasm-opt, which Trunk runs on the page's wasm. npm's package is current
-/// (Debian's binaryen is from 2022 and rejects what rustc emits) and runs on node. Its
-/// version must match `[tools] wasm_opt` in Trunk.toml.
+/// binaryen's wasm-opt, which `cargo xtask build-web` runs on the page's wasm. npm's package
+/// is current (Debian's binaryen is from 2022 and rejects what rustc emits) and runs on node.
 const BINARYEN: NpmTool = NpmTool {
     purpose: "wasm-opt",
     package: "binaryen@132.0.0",
@@ -177,7 +179,7 @@ const BINARYEN: NpmTool = NpmTool {
 };
 
 /// esbuild, which bundles frontend/loader.js with wasm-bindgen's glue and minifies them into
-/// the page's one inline script, after Trunk's build (see web.rs).
+/// the page's one inline script (see web.rs).
 const ESBUILD: NpmTool = NpmTool {
     purpose: "JS bundler",
     package: "esbuild@0.28.2",
@@ -273,7 +275,7 @@ impl StdSource {
 
     /// Downloads the crates std depends on (its `library/Cargo.lock`: hashbrown, libc, ...)
     /// into cargo's cache, or into `cargo_home` when one is given. The page's build runs
-    /// offline (Trunk's `--offline`, for the wasm-bindgen setup installed), so a build-std
+    /// offline (`cargo build --offline`, see web.rs), so a build-std
     /// that finds them missing fails; a plain `cargo build` never fetches them.
     pub fn fetch_dependencies(&self, cargo_home: Option<&Path>) -> anyhow::Result<()> {
         let fetch = |offline: bool| {
@@ -306,7 +308,7 @@ impl StdSource {
 /// Checks, in `scratch`, that the page's std build resolves offline from nothing but what
 /// [`StdSource::fetch_dependencies`] downloads: an empty cargo home gets that download, then
 /// an empty crate is planned (`--unit-graph`, nothing compiled) for wasm32 with the page's
-/// build-std settings and `--offline`, as Trunk runs it. A machine whose cache already held
+/// build-std settings and `--offline`, as build-web runs it. A machine whose cache already held
 /// std's crates would hide a missing fetch; this cannot. About two seconds.
 pub fn check_std_fetch(source: &StdSource, scratch: &Path) -> anyhow::Result<()> {
     if scratch.exists() {
@@ -471,25 +473,5 @@ mod tests {
         check("wasm-bindgen 0.2.130", Some("0.2.13"), false);
         check("trunk", Some("0.21.14"), false);
         check("cargo-fuzz 0.12.0", None, true);
-    }
-
-    #[test]
-    fn trunk_uses_the_pinned_wasm_bindgen() {
-        let trunk_toml = include_str!("../../Trunk.toml");
-        let pinned = pinned_wasm_bindgen().unwrap();
-        assert!(
-            trunk_toml.lines().any(|l| l.replace(' ', "") == format!("wasm_bindgen=\"{pinned}\"")),
-            "Trunk.toml's [tools] wasm_bindgen must be {pinned}"
-        );
-    }
-
-    #[test]
-    fn trunk_uses_the_installed_wasm_opt() {
-        let trunk_toml = include_str!("../../Trunk.toml");
-        let version = BINARYEN.version.rsplit(' ').next().unwrap();
-        assert!(
-            trunk_toml.lines().any(|l| l.replace(' ', "") == format!("wasm_opt=\"version_{version}\"")),
-            "Trunk.toml's [tools] wasm_opt must be version_{version}, the binaryen setup installs"
-        );
     }
 }

@@ -76,7 +76,7 @@ fn wasm_tests(ws: &Workspace, tools: &setup::Tools) -> anyhow::Result<()> {
     cargo
         .args(["test", "--locked", "-p", "whoami-frontend", "--target", "wasm32-unknown-unknown"])
         .current_dir(&ws.root)
-        // The wasm build's own target directory, shared with Trunk's.
+        // The wasm tests' own target directory (the page's release build has `wasm-page`).
         .env("CARGO_TARGET_DIR", ws.target_dir.join("wasm"))
         .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", &tools.wasm_bindgen_test_runner)
         .env("CHROMEDRIVER", &tools.chromedriver);

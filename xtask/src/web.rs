@@ -1,4 +1,5 @@
-//! Building the web page with Trunk, and reporting what a visitor downloads.
+//! Building the web page (Trunk for the HTML; cargo, wasm-bindgen, wasm-opt and esbuild for
+//! the wasm and its script), and reporting what a visitor downloads.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -93,17 +94,47 @@ fn collect_files(path: &Path, files: &mut Vec<PathBuf>) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Trunk's release build, then the wasm's names shortened and the script bundled inline.
+/// The page's release build: Trunk for the HTML (the stylesheet inline, the icon, minified),
+/// then the wasm built here (cargo, wasm-bindgen, wasm-opt) rather than by Trunk, which runs
+/// wasm-bindgen straight after cargo and leaves no step between them; then the wasm's names
+/// shortened and the script bundled inline.
 fn trunk_build(ws: &Workspace, tools: &Tools, dist: &Path) -> anyhow::Result<()> {
     let mut trunk = Command::new(&tools.trunk);
-    // Trunk runs cargo, which must not see what `cargo run` set for xtask.
     cmd::without_cargo_run_env(&mut trunk);
-    // --offline: use the wasm-bindgen that setup installed rather than downloading one.
     trunk.args(["build", "--release", "--offline"]).current_dir(&ws.root);
-    // A target directory of its own: the wasm build may use another rustc than the native one.
-    let mut target = ws.target_dir.join("wasm");
+    cmd::run("building the web page's HTML (Trunk, release)", &mut trunk)?;
+
+    let target = page_target_dir(ws, tools);
+    let wasm = cargo_build_page(ws, tools, &target)?;
+    let bindgen = target.join("bindgen");
+    run_wasm_bindgen(tools, &wasm, &bindgen)?;
+    let glue = bindgen.join(format!("{PAGE}.js"));
+    let optimised = dist.join(format!("{PAGE}_bg.wasm"));
+    optimise_wasm(tools, &bindgen.join(format!("{PAGE}_bg.wasm")), &optimised)?;
+    drop_stream_classes(&glue)?;
+    minify_wasm_names(tools, dist, &glue)?;
+    let wasm_url = name_by_contents(&optimised)?;
+    inline_scripts(ws, tools, dist, &glue, &wasm_url)
+}
+
+/// The page's binary, and the stem of its wasm and glue.
+const PAGE: &str = "whoami-frontend";
+
+/// The page's own target directory: the wasm build may use another rustc than the native
+/// one, and its std is built with other flags than the wasm tests' (`wasm`).
+fn page_target_dir(ws: &Workspace, tools: &Tools) -> PathBuf {
+    let name = if lean_std_rustc(tools.wasm).is_some() { "wasm-page" } else { "wasm" };
+    ws.target_dir.join(name)
+}
+
+/// `cargo build` of the page for wasm32, in the `wasm-release` profile; the wasm it wrote.
+fn cargo_build_page(ws: &Workspace, tools: &Tools, target: &Path) -> anyhow::Result<PathBuf> {
+    let mut cargo = cmd::cargo();
+    cmd::without_cargo_run_env(&mut cargo);
+    cargo.args(["build", "--offline", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"]);
+    cargo.args(["-p", PAGE, "--bin", PAGE]).current_dir(&ws.root).env("CARGO_TARGET_DIR", target);
     for (name, value) in tools.wasm.env() {
-        trunk.env(name, value);
+        cargo.env(name, value);
     }
     if let Some(rustc) = lean_std_rustc(tools.wasm) {
         // Rebuild std for the page without panic messages or their formatting, without
@@ -111,25 +142,50 @@ fn trunk_build(ws: &Workspace, tools: &Tools, dist: &Path) -> anyhow::Result<()>
         // them (there is no panic hook, and nothing prints `{:?}`), and they are about a
         // sixth of the gzipped wasm. Only the page gets this; the wasm tests keep their
         // messages, in their own target directory so that neither build undoes the other.
-        trunk.env("RUSTC", rustc);
-        trunk.env("RUSTC_BOOTSTRAP", "1");
-        trunk.env("CARGO_UNSTABLE_BUILD_STD", BUILD_STD);
-        trunk.env("CARGO_UNSTABLE_BUILD_STD_FEATURES", BUILD_STD_FEATURES);
-        trunk.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", LEAN_STD_FLAGS);
-        target = target.with_file_name("wasm-page");
+        cargo.env("RUSTC", rustc);
+        cargo.env("RUSTC_BOOTSTRAP", "1");
+        cargo.env("CARGO_UNSTABLE_BUILD_STD", BUILD_STD);
+        cargo.env("CARGO_UNSTABLE_BUILD_STD_FEATURES", BUILD_STD_FEATURES);
+        cargo.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", LEAN_STD_FLAGS);
     } else {
         eprintln!("xtask: warning: building the page with the prebuilt std (larger): no std source to rebuild");
     }
-    trunk.env("CARGO_TARGET_DIR", target);
-    trunk.env("PATH", path_with_wasm_opt(&tools.wasm_opt)?);
-    cmd::run("building the web page (Trunk, release)", &mut trunk)?;
+    cmd::run("building the page's wasm (cargo, wasm-release)", &mut cargo)?;
+    Ok(target.join("wasm32-unknown-unknown").join("wasm-release").join(format!("{PAGE}.wasm")))
+}
 
-    // wasm-bindgen's glue: renamed to match the wasm, then bundled into index.html.
-    let glue = only_file(dist, ".js")?;
-    drop_stream_classes(&glue)?;
-    // Fails, naming the file it expected, if Trunk wrote no wasm.
-    minify_wasm_names(tools, dist, &glue)?;
-    inline_scripts(ws, tools, dist, &glue)
+/// wasm-bindgen's glue and wasm for `wasm`, into `out` (emptied first).
+fn run_wasm_bindgen(tools: &Tools, wasm: &Path, out: &Path) -> anyhow::Result<()> {
+    if out.exists() {
+        std::fs::remove_dir_all(out).with_context(|| format!("emptying {}", out.display()))?;
+    }
+    let mut bindgen = Command::new(&tools.wasm_bindgen);
+    bindgen.args(["--target=web", "--no-typescript", &format!("--out-name={PAGE}")]);
+    bindgen.arg(format!("--out-dir={}", out.display())).arg(wasm);
+    cmd::run("generating the page's glue (wasm-bindgen)", &mut bindgen)
+}
+
+/// wasm-opt over the page's wasm: `-O2`, then the exports of wasm-streams' classes removed
+/// (Leptos's server-function client links them; this page never creates one, and
+/// `drop_stream_classes` cuts them from the glue), then `-Os`: smaller gzipped than `-Oz`
+/// alone (BENCHMARKS.md). `--low-memory-unused` lets it fold constant offsets, assuming the
+/// lowest 1 KB of memory is not used: Rust puts the 1 MB stack first, growing down towards
+/// address 0, so only a stack within 1 KB of overflowing would reach it.
+fn optimise_wasm(tools: &Tools, wasm: &Path, out: &Path) -> anyhow::Result<()> {
+    let mut opt = Command::new(&tools.wasm_opt);
+    opt.arg(wasm).args(WASM_FEATURES).arg("--enable-reference-types");
+    opt.args(["--strip-debug", "--strip-producers", "-O2", "--remove-exports"]);
+    opt.args(["--pass-arg=remove-exports@*intounderlying*", "-Os", "--low-memory-unused", "-o"]).arg(out);
+    cmd::run("optimising the page's wasm (wasm-opt)", &mut opt)
+}
+
+/// Renames `wasm` (in `dist`) after its contents, as `<stem>-<16 hex digits>_bg.wasm`, so that
+/// a cache may keep it forever; its URL from the site's root.
+fn name_by_contents(wasm: &Path) -> anyhow::Result<String> {
+    let hash = format!("{:x}", Sha256::digest(std::fs::read(wasm)?));
+    let name = format!("{PAGE}-{}_bg.wasm", &hash[..16]);
+    std::fs::rename(wasm, wasm.with_file_name(&name))?;
+    Ok(format!("/{name}"))
 }
 
 /// Prints each file of `dist` with its size, raw and gzipped, and the totals.
@@ -153,8 +209,8 @@ fn report_sizes(dist: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The wasm features rustc emits for the page, which wasm-opt must be told of (the same
-/// list as index.html's `data-wasm-opt-params`).
+/// The wasm features rustc emits for the page, which wasm-opt must be told of (reference
+/// types too, where wasm-bindgen's output is read).
 const WASM_FEATURES: [&str; 5] = [
     "--enable-bulk-memory",
     "--enable-nontrapping-float-to-int",
@@ -312,7 +368,7 @@ fn only_file(dir: &Path, suffix: &str) -> anyhow::Result<PathBuf> {
 }
 
 /// The classes of wasm-streams that wasm-bindgen's glue exports, whose wasm exports
-/// index.html's wasm-opt parameters remove (`--remove-exports`): Leptos's server-function
+/// `optimise_wasm` removes (`--remove-exports`): Leptos's server-function
 /// client links them, and this page never creates one.
 const STREAM_CLASSES: [&str; 3] = ["IntoUnderlyingByteSource", "IntoUnderlyingSink", "IntoUnderlyingSource"];
 
@@ -348,27 +404,29 @@ fn cut_once(text: &str, start: &str, end: &str) -> anyhow::Result<String> {
 /// three files (index.html, config.json, the wasm) instead of six. On this machine each
 /// further file costs the browser a new connection, and the form appeared 25 to 50 ms later
 /// (BENCHMARKS.md). The script is frontend/loader.js bundled with wasm-bindgen's glue and
-/// minified by esbuild; it replaces the empty placeholder that Trunk.toml's `pattern_script`
-/// leaves. The stylesheet Trunk has already inlined (`rel="inline"` in index.html). The
+/// minified by esbuild; it goes at the end of the body, and a preload of the wasm at the end
+/// of the head. The stylesheet Trunk has already inlined (`rel="inline"` in index.html). The
 /// Content-Security-Policy's `'self'` for scripts and styles then becomes the SHA-256 of
 /// exactly these two, so no other script or style, from this site or inline, can run.
-fn inline_scripts(ws: &Workspace, tools: &Tools, dist: &Path, glue: &Path) -> anyhow::Result<()> {
+fn inline_scripts(ws: &Workspace, tools: &Tools, dist: &Path, glue: &Path, wasm_url: &str) -> anyhow::Result<()> {
     let index = dist.join("index.html");
     let html = std::fs::read_to_string(&index).with_context(|| format!("reading {}", index.display()))?;
-    let placeholder = element(&html, "<script", "</script>", "data-wasm=")?;
-    let wasm_url = attribute(&html[placeholder.clone()], "data-wasm")?;
-    let script = bundle_loader(ws, tools, glue, &wasm_url)?;
+    let script = bundle_loader(ws, tools, glue, wasm_url)?;
     // The HTML parser ends a script at the first `</script`, whatever JavaScript means there.
     anyhow::ensure!(!script.to_ascii_lowercase().contains("</script"), "the bundled script contains `</script`");
     let style = element(&html, "<style>", "</style>", "")?;
     let style = &html[style.start + "<style>".len()..style.end - "</style>".len()];
 
-    let mut page =
-        format!("{}<script type=module>{script}</script>{}", &html[..placeholder.start], &html[placeholder.end..]);
+    // The rust link Trunk was told to skip, which it leaves in place.
+    let skipped = element(&html, "<link", ">", "data-trunk-skip")?;
+    let html = format!("{}{}", &html[..skipped.start], &html[skipped.end..]);
+    // The wasm is asked for with the HTML's head, while the script below still parses.
+    let preload = format!("<link as=fetch crossorigin href={wasm_url} rel=preload type=application/wasm></head>");
+    let mut page = rename_once_in(&html, "</head>", &preload, "index.html")?;
+    page = rename_once_in(&page, "</body>", &format!("<script type=module>{script}</script></body>"), "index.html")?;
     page = rename_once_in(&page, "script-src 'self'", &format!("script-src {}", csp_hash(&script)), "index.html")?;
     page = rename_once_in(&page, "style-src 'self'", &format!("style-src {}", csp_hash(style)), "index.html")?;
     std::fs::write(&index, page)?;
-    std::fs::remove_file(glue).with_context(|| format!("removing {}", glue.display()))?;
     Ok(())
 }
 
@@ -404,19 +462,6 @@ fn element(html: &str, open: &str, close: &str, marker: &str) -> anyhow::Result<
     Ok(range.clone())
 }
 
-/// The value of attribute `name` in the start tag `tag`, quoted or not (Trunk's HTML
-/// minifier drops the quotes where it can).
-fn attribute(tag: &str, name: &str) -> anyhow::Result<String> {
-    let at = tag.find(&format!("{name}=")).with_context(|| format!("no {name} in {tag}"))?;
-    let rest = &tag[at + name.len() + 1..];
-    let value = match rest.chars().next() {
-        Some(quote @ ('"' | '\'')) => rest[1..].split(quote).next().unwrap_or_default(),
-        _ => rest.split(|c: char| c.is_ascii_whitespace() || c == '>').next().unwrap_or_default(),
-    };
-    anyhow::ensure!(!value.is_empty(), "empty {name} in {tag}");
-    Ok(value.to_owned())
-}
-
 /// A Content-Security-Policy source that allows exactly the inline script or style `text`.
 fn csp_hash(text: &str) -> String {
     use base64::Engine as _;
@@ -440,13 +485,6 @@ fn lean_std_rustc(toolchain: WasmToolchain) -> Option<&'static str> {
     probe.env("RUSTC_BOOTSTRAP", "1").args(LEAN_STD_FLAGS.split(' '));
     probe.args(["--target", "wasm32-unknown-unknown", "--print", "cfg"]);
     cmd::output(&mut probe).is_some_and(|cfg| cfg.contains("panic=\"immediate-abort\"")).then_some(rustc)
-}
-
-/// PATH with setup's wasm-opt first, where Trunk looks for the version Trunk.toml names.
-fn path_with_wasm_opt(wasm_opt: &Path) -> anyhow::Result<std::ffi::OsString> {
-    let mut dirs: Vec<PathBuf> = wasm_opt.parent().into_iter().map(Path::to_path_buf).collect();
-    dirs.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
-    Ok(std::env::join_paths(dirs)?)
 }
 
 /// The size of `bytes` after gzip at the best compression level.
@@ -484,15 +522,12 @@ mod tests {
     }
 
     #[test]
-    fn finds_the_placeholder_script_and_its_wasm_whether_quoted_or_not() {
+    fn finds_the_one_element_with_its_marker() {
         let html =
             "<style>a{}</style><script src=/x.js></script><script data-wasm=/a_bg.wasm type=module></script></body>";
         let range = element(html, "<script", "</script>", "data-wasm=").unwrap();
-        assert_eq!(&html[range.clone()], "<script data-wasm=/a_bg.wasm type=module></script>");
-        assert_eq!(attribute(&html[range], "data-wasm").unwrap(), "/a_bg.wasm");
-        assert_eq!(attribute("<script data-wasm=\"/b c.wasm\">", "data-wasm").unwrap(), "/b c.wasm");
-        assert_eq!(attribute("<script data-wasm='/d.wasm'>", "data-wasm").unwrap(), "/d.wasm");
-        assert!(attribute("<script data-wasm=>", "data-wasm").is_err());
+        assert_eq!(&html[range], "<script data-wasm=/a_bg.wasm type=module></script>");
+        assert!(element(html, "<script", "</script>", "").is_err(), "two scripts without a marker");
     }
 
     #[test]
@@ -507,13 +542,5 @@ mod tests {
     fn csp_hashes_are_sha256_in_base64() {
         // printf 'alert(1)' | openssl dgst -sha256 -binary | base64
         assert_eq!(csp_hash("alert(1)"), "'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='");
-    }
-
-    #[test]
-    fn wasm_feature_flags_match_index_html() {
-        let index = std::fs::read_to_string(crate::workspace::project_root().join("index.html")).unwrap();
-        for flag in WASM_FEATURES {
-            assert!(index.contains(flag), "index.html's data-wasm-opt-params lacks {flag}");
-        }
     }
 }
