@@ -2,8 +2,9 @@
 // request carries the password), a wrong password, a disabled account, `auth_flow`
 // "password", the new-password challenge, reload, sign-out (also while Cognito does not answer),
 // a token refreshed before expiry or refused, an unreachable API or Cognito, an MFA challenge,
-// a missing config.json, the busy state, tokens kept for other tabs (and refreshed once between
-// them, surviving a refresh token another tab spent), a configured client secret,
+// the new-password form fetched only when needed (and a fetch of it that fails), a missing
+// config.json, the busy state, tokens kept for other tabs (and refreshed once between them,
+// surviving a refresh token another tab spent), a configured client secret,
 // the form on a phone with the keyboard, and the page's Content-Security-Policy. Screenshots go
 // to artifacts/.
 
@@ -216,6 +217,34 @@ test('a temporary password leads to the new-password form, checked before sendin
   await expectEmail(page, user.email);
   await shot('signed-in');
   assertNoBreakage(errors);
+  await context.close();
+});
+
+test('the new-password form is fetched only when needed; if it cannot be, the page says so and keeps working', async () => {
+  const user = await createUser(cfg, {});
+  const { context, page, errors, shot } = await openPage(browser, 'on-demand');
+  const onDemand = (url) => url.pathname.endsWith('.wasm') && !url.pathname.endsWith('_bg.wasm');
+  const wasm = [];
+  page.on('request', (request) => request.url().endsWith('.wasm') && wasm.push(new URL(request.url())));
+  await page.goto(base);
+  await page.getByRole('button', { name: 'Sign in' }).waitFor(TIMEOUT);
+  // A first visit fetches the main module only.
+  assert.equal(wasm.length, 1);
+  assert.ok(!onDemand(wasm[0]), `${wasm[0]} is the main module`);
+  await page.route(onDemand, (route) => route.abort('connectionrefused'));
+  await signIn(page, user);
+  await expectAlert(page, /could not be loaded/);
+  await page.getByRole('button', { name: 'Sign in' }).waitFor(TIMEOUT);
+  await shot('not-loaded');
+  assert.equal(wasm.filter(onDemand).length, 1, `one on-demand module asked for: ${wasm}`);
+  // Once the network is back, signing in again fetches it and the form works.
+  await page.unroute(onDemand);
+  await signIn(page, user);
+  await page.getByLabel('New password', { exact: true }).fill('New-Pass-123');
+  await page.getByLabel('Confirm new password', { exact: true }).fill('New-Pass-123');
+  await page.getByRole('button', { name: 'Set new password' }).click();
+  await expectEmail(page, user.email);
+  assertNoBreakage(errors.filter((e) => !/could not be loaded|Failed to load|net::ERR/i.test(e)));
   await context.close();
 });
 

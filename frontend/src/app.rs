@@ -1,6 +1,9 @@
-//! The page's components: the configuration check, the sign-in and new-password forms, and
-//! the signed-in view. They hold state and show sentences; every request is made by `api`.
+//! The page's components: the configuration check, the sign-in and new-password forms (the
+//! latter loaded on demand) and the signed-in view. They hold state and show sentences; every
+//! request is made by `api`.
 
+use std::any::Any;
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use leptos::either::{Either, EitherOf3};
@@ -158,10 +161,24 @@ fn Signed(config: Config) -> impl IntoView {
         <p class="notice" role="status">
             {move || ui.notice.get()}
         </p>
-        {move || match ui.screen.get() {
-            Screen::SignIn(anonymous) => EitherOf3::A(view! { <SignInForm ui anonymous /> }),
-            Screen::NewPassword(challenge) => EitherOf3::B(view! { <NewPasswordForm ui challenge /> }),
-            Screen::SignedIn(_) => EitherOf3::C(view! { <SignedIn ui /> }),
+        {move || {
+            // A screen loaded on demand that was on screen goes, with its effects.
+            ON_DEMAND.take();
+            match ui.screen.get() {
+                Screen::SignIn(anonymous) => EitherOf3::A(view! { <SignInForm ui anonymous /> }),
+                Screen::NewPassword(challenge) => EitherOf3::B({
+                    spawn_local(async move {
+                        // A module that could not be fetched: back to the form (signing in
+                        // again asks for it again).
+                        if new_password_screen(ui, Rc::clone(&challenge)).await.is_err() {
+                            ui.screen.set(Screen::SignIn(challenge.cancel()));
+                            ui.fail(NOT_LOADED.to_owned());
+                        }
+                    });
+                    view! { <div id=ON_DEMAND_ID></div> }
+                }),
+                Screen::SignedIn(_) => EitherOf3::C(view! { <SignedIn ui /> }),
+            }
         }}
     }
 }
@@ -206,6 +223,37 @@ fn SignInForm(ui: Ui, anonymous: Anonymous) -> impl IntoView {
             </button>
         </form>
     }
+}
+
+/// The element a screen loaded on demand mounts itself into.
+const ON_DEMAND_ID: &str = "on-demand";
+
+thread_local! {
+    /// The screen loaded on demand that is on screen, kept so that it can be taken down
+    /// (dropping the handle unmounts it) when the screen changes.
+    static ON_DEMAND: RefCell<Option<Box<dyn Any>>> = const { RefCell::new(None) };
+}
+
+/// What the user reads when a screen's module could not be fetched.
+const NOT_LOADED: &str = "Part of this page could not be loaded. Check your connection, then sign in again.";
+
+/// The new-password form, in a wasm module of its own that the page loads the first time a
+/// user with a temporary password signs in (most visits never need it). It mounts itself into
+/// the empty element the page renders in its place, unless the user has moved on meanwhile.
+/// `Err` only when the module could not be fetched (`fallible`: without it, that would abort
+/// the whole page).
+#[leptos::wasm_split::wasm_split(new_password, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn new_password_screen(
+    ui: Ui,
+    challenge: Rc<NewPasswordChallenge>,
+) -> Result<(), leptos::wasm_split::SplitLoaderError> {
+    let still_here = ui.screen.with_untracked(|s| matches!(s, Screen::NewPassword(c) if Rc::ptr_eq(c, &challenge)));
+    let slot = document().get_element_by_id(ON_DEMAND_ID).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let (true, Some(slot)) = (still_here, slot) {
+        let handle = mount_to(slot, move || view! { <NewPasswordForm ui challenge /> });
+        ON_DEMAND.set(Some(Box::new(handle)));
+    }
+    Ok(())
 }
 
 #[component]

@@ -54,6 +54,9 @@ pub struct Tools {
     pub trunk: PathBuf,
     /// wasm-bindgen-cli, at the version `Cargo.toml` pins, on PATH.
     pub wasm_bindgen: PathBuf,
+    /// wasm_split_cli_support's `wasm-split-cli`, on PATH: splits off what the page loads on
+    /// demand.
+    pub wasm_split: PathBuf,
     /// wasm-bindgen-cli's runner for the page's wasm tests, on PATH.
     pub wasm_bindgen_test_runner: PathBuf,
     /// binaryen's wasm-opt (`.local/binaryen`).
@@ -98,6 +101,16 @@ pub fn run(ws: &Workspace) -> anyhow::Result<Tools> {
         flags: &["--force"],
         takes: "a few minutes, once",
     })?;
+    let wasm_split = cargo_install(&CargoTool {
+        krate: "wasm_split_cli_support",
+        program: "wasm-split-cli",
+        // It prints no version: any installed copy is taken, and a missing one is installed
+        // at the version build-web was written for.
+        version: None,
+        version_args: &["--help"],
+        flags: &["--locked", "--version", WASM_SPLIT_VERSION, "--features", "build-binary"],
+        takes: "a few minutes, once",
+    })?;
     let local_aws = install_local_aws(ws)?;
     let wasm_opt = install_npm_tool(ws, &BINARYEN)?;
     let esbuild = install_npm_tool(ws, &ESBUILD)?;
@@ -107,6 +120,7 @@ pub fn run(ws: &Workspace) -> anyhow::Result<Tools> {
         trunk,
         wasm_bindgen_test_runner: wasm_bindgen.with_file_name("wasm-bindgen-test-runner"),
         wasm_bindgen,
+        wasm_split,
         wasm_opt,
         esbuild,
         local_aws,
@@ -435,6 +449,9 @@ pub fn cargo_install(tool: &CargoTool<'_>) -> anyhow::Result<PathBuf> {
 fn is_version(installed: &str, wanted: Option<&str>) -> bool {
     wanted.is_none_or(|wanted| installed.split_whitespace().nth(1) == Some(wanted))
 }
+
+/// The wasm splitter's version (Leptos 0.8's `#[lazy]` uses its runtime, wasm_split_helpers).
+const WASM_SPLIT_VERSION: &str = "0.2.4";
 
 /// The exact wasm-bindgen version pinned in the workspace manifest.
 pub fn pinned_wasm_bindgen() -> anyhow::Result<String> {

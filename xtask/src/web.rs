@@ -106,13 +106,19 @@ fn trunk_build(ws: &Workspace, tools: &Tools, dist: &Path) -> anyhow::Result<()>
 
     let target = page_target_dir(ws, tools);
     let wasm = cargo_build_page(ws, tools, &target)?;
+    let split = target.join("split");
+    split_wasm(tools, &wasm, &split)?;
     let bindgen = target.join("bindgen");
-    run_wasm_bindgen(tools, &wasm, &bindgen)?;
+    run_wasm_bindgen(tools, &split.join(format!("{PAGE}.wasm")), &bindgen)?;
+    // The split modules' loader, beside the glue that imports it (and which it imports).
+    let loader = bindgen.join(SPLIT_LOADER);
+    std::fs::copy(split.join(SPLIT_LOADER), &loader)?;
     let glue = bindgen.join(format!("{PAGE}.js"));
     let optimised = dist.join(format!("{PAGE}_bg.wasm"));
-    optimise_wasm(tools, &bindgen.join(format!("{PAGE}_bg.wasm")), &optimised)?;
+    optimise_wasm(tools, &bindgen.join(format!("{PAGE}_bg.wasm")), &optimised, MAIN_PASSES)?;
+    optimise_on_demand(tools, &split, dist, &loader)?;
     drop_stream_classes(&glue)?;
-    minify_wasm_names(tools, dist, &glue)?;
+    minify_wasm_names(tools, dist, &glue, &loader)?;
     let wasm_url = name_by_contents(&optimised)?;
     inline_scripts(ws, tools, dist, &glue, &wasm_url)
 }
@@ -146,12 +152,32 @@ fn cargo_build_page(ws: &Workspace, tools: &Tools, target: &Path) -> anyhow::Res
         cargo.env("RUSTC_BOOTSTRAP", "1");
         cargo.env("CARGO_UNSTABLE_BUILD_STD", BUILD_STD);
         cargo.env("CARGO_UNSTABLE_BUILD_STD_FEATURES", BUILD_STD_FEATURES);
-        cargo.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", LEAN_STD_FLAGS);
+        cargo.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", format!("{LEAN_STD_FLAGS} {KEEP_RELOCATIONS}"));
     } else {
         eprintln!("xtask: warning: building the page with the prebuilt std (larger): no std source to rebuild");
+        cargo.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", KEEP_RELOCATIONS);
     }
     cmd::run("building the page's wasm (cargo, wasm-release)", &mut cargo)?;
     Ok(target.join("wasm32-unknown-unknown").join("wasm-release").join(format!("{PAGE}.wasm")))
+}
+
+/// The linker keeps its relocations in the wasm, which is how the splitter finds every
+/// reference to a function.
+const KEEP_RELOCATIONS: &str = "-Clink-arg=--emit-relocs";
+
+/// The JavaScript that loads the split-off modules, as the splitter names it.
+const SPLIT_LOADER: &str = "__wasm_split.js";
+
+/// Splits off what the page loads on demand (the `#[lazy]` functions, each with what only it
+/// uses) into modules of their own, into `out` (emptied first): the main module, to go through
+/// wasm-bindgen, the split-off modules and their loader.
+fn split_wasm(tools: &Tools, wasm: &Path, out: &Path) -> anyhow::Result<()> {
+    if out.exists() {
+        std::fs::remove_dir_all(out).with_context(|| format!("emptying {}", out.display()))?;
+    }
+    let mut split = Command::new(&tools.wasm_split);
+    split.arg(wasm).arg(out).args(["--out-name", PAGE]);
+    cmd::run("splitting off what the page loads on demand (wasm-split-cli)", &mut split)
 }
 
 /// wasm-bindgen's glue and wasm for `wasm`, into `out` (emptied first).
@@ -160,7 +186,8 @@ fn run_wasm_bindgen(tools: &Tools, wasm: &Path, out: &Path) -> anyhow::Result<()
         std::fs::remove_dir_all(out).with_context(|| format!("emptying {}", out.display()))?;
     }
     let mut bindgen = Command::new(&tools.wasm_bindgen);
-    bindgen.args(["--target=web", "--no-typescript", &format!("--out-name={PAGE}")]);
+    // --keep-lld-exports: the function table, which the split-off modules share.
+    bindgen.args(["--target=web", "--no-typescript", "--keep-lld-exports", &format!("--out-name={PAGE}")]);
     bindgen.arg(format!("--out-dir={}", out.display())).arg(wasm);
     cmd::run("generating the page's glue (wasm-bindgen)", &mut bindgen)
 }
@@ -171,12 +198,38 @@ fn run_wasm_bindgen(tools: &Tools, wasm: &Path, out: &Path) -> anyhow::Result<()
 /// alone (BENCHMARKS.md). `--low-memory-unused` lets it fold constant offsets, assuming the
 /// lowest 1 KB of memory is not used: Rust puts the 1 MB stack first, growing down towards
 /// address 0, so only a stack within 1 KB of overflowing would reach it.
-fn optimise_wasm(tools: &Tools, wasm: &Path, out: &Path) -> anyhow::Result<()> {
+fn optimise_wasm(tools: &Tools, wasm: &Path, out: &Path, passes: &[&str]) -> anyhow::Result<()> {
     let mut opt = Command::new(&tools.wasm_opt);
-    opt.arg(wasm).args(WASM_FEATURES).arg("--enable-reference-types");
-    opt.args(["--strip-debug", "--strip-producers", "-O2", "--remove-exports"]);
-    opt.args(["--pass-arg=remove-exports@*intounderlying*", "-Os", "--low-memory-unused", "-o"]).arg(out);
-    cmd::run("optimising the page's wasm (wasm-opt)", &mut opt)
+    opt.arg(wasm).args(WASM_FEATURES).args(["--enable-reference-types", "--strip-debug", "--strip-producers"]);
+    opt.args(passes).args(["-Os", "--low-memory-unused", "-o"]).arg(out);
+    let name = wasm.file_name().unwrap_or_default().to_string_lossy();
+    cmd::run(&format!("optimising {name} (wasm-opt)"), &mut opt)
+}
+
+/// The main module's passes before `-Os`.
+const MAIN_PASSES: &[&str] = &["-O2", "--remove-exports", "--pass-arg=remove-exports@*intounderlying*"];
+
+/// Optimises each split-off module of `split` into `dist`, named after its contents, and
+/// points the `loader` at the new names (each found exactly once).
+fn optimise_on_demand(tools: &Tools, split: &Path, dist: &Path, loader: &Path) -> anyhow::Result<()> {
+    let mut js = std::fs::read_to_string(loader).with_context(|| format!("reading {}", loader.display()))?;
+    let main = format!("{PAGE}.wasm");
+    for entry in std::fs::read_dir(split)? {
+        let path = entry?.path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        if path.extension().is_none_or(|ext| ext != "wasm") || name == main {
+            continue;
+        }
+        let optimised = dist.join(&name);
+        optimise_wasm(tools, &path, &optimised, &[])?;
+        let hash = format!("{:x}", Sha256::digest(std::fs::read(&optimised)?));
+        let stem = name.trim_end_matches(".wasm");
+        let hashed = format!("{stem}-{}.wasm", &hash[..16]);
+        std::fs::rename(&optimised, dist.join(&hashed))?;
+        js = rename_once_in(&js, &format!("\"./{name}\""), &format!("\"./{hashed}\""), SPLIT_LOADER)?;
+    }
+    std::fs::write(loader, js)?;
+    Ok(())
 }
 
 /// Renames `wasm` (in `dist`) after its contents, as `<stem>-<16 hex digits>_bg.wasm`, so that
@@ -188,7 +241,8 @@ fn name_by_contents(wasm: &Path) -> anyhow::Result<String> {
     Ok(format!("/{name}"))
 }
 
-/// Prints each file of `dist` with its size, raw and gzipped, and the totals.
+/// Prints each file of `dist` with its size, raw and gzipped, and the totals: what a first
+/// visit loads, and what the page loads only when a screen needs it (the split-off modules).
 fn report_sizes(dist: &Path) -> anyhow::Result<()> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dist)
         .with_context(|| format!("Trunk wrote no {}", dist.display()))?
@@ -196,8 +250,20 @@ fn report_sizes(dist: &Path) -> anyhow::Result<()> {
         .filter(|path| path.is_file())
         .collect();
     files.sort();
+    let (on_demand, first_visit): (Vec<PathBuf>, Vec<PathBuf>) = files.into_iter().partition(|file| {
+        let name = file.file_name().unwrap_or_default().to_string_lossy();
+        file.extension().is_some_and(|ext| ext == "wasm") && !name.ends_with("_bg.wasm")
+    });
+    report_group(&first_visit, "first visit, total")?;
+    if !on_demand.is_empty() {
+        report_group(&on_demand, "on demand, total")?;
+    }
+    Ok(())
+}
+
+fn report_group(files: &[PathBuf], total: &str) -> anyhow::Result<()> {
     let (mut raw_total, mut gzip_total) = (0, 0);
-    for file in &files {
+    for file in files {
         let bytes = std::fs::read(file)?;
         let gzipped = gzip_len(&bytes)?;
         raw_total += bytes.len();
@@ -205,7 +271,7 @@ fn report_sizes(dist: &Path) -> anyhow::Result<()> {
         let name = file.file_name().unwrap_or_default().to_string_lossy();
         eprintln!("xtask:   {name:<48} {:>8} B  {gzipped:>8} B gzipped", bytes.len());
     }
-    eprintln!("xtask:   {:<48} {raw_total:>8} B  {gzip_total:>8} B gzipped", "total");
+    eprintln!("xtask:   {total:<48} {raw_total:>8} B  {gzip_total:>8} B gzipped");
     Ok(())
 }
 
@@ -224,7 +290,7 @@ const WASM_FEATURES: [&str; 5] = [
 /// cannot compress: about 2 KB of the page, in the wasm and again in the glue. binaryen's
 /// `--minify-imports-and-exports-and-modules` renames them and prints the old and new names;
 /// every rename is then checked to have happened exactly where the glue uses the name.
-fn minify_wasm_names(tools: &Tools, dist: &Path, glue: &Path) -> anyhow::Result<()> {
+fn minify_wasm_names(tools: &Tools, dist: &Path, glue: &Path, loader: &Path) -> anyhow::Result<()> {
     let wasm = only_file(dist, "_bg.wasm")?;
     let mut opt = Command::new(&tools.wasm_opt);
     opt.arg(&wasm).args(WASM_FEATURES).arg("--minify-imports-and-exports-and-modules").arg("-o").arg(&wasm);
@@ -270,6 +336,7 @@ fn minify_wasm_names(tools: &Tools, dist: &Path, glue: &Path) -> anyhow::Result<
         js = rename_once(&js, GLUE_IMPORTS_OBJECT, &format!("{GLUE_IMPORTS_OBJECT}{}", straight.concat()))?;
     }
     let mut new_exports = Vec::new();
+    rename_shared_exports(loader, &pairs("exports")?)?;
     for export in pairs("exports")? {
         let [old, new] = export.as_slice() else { anyhow::bail!("unexpected export rename {export:?}") };
         // The glue reads exports as `wasm.name`; some (binaryen's own) it never reads.
@@ -286,6 +353,27 @@ fn minify_wasm_names(tools: &Tools, dist: &Path, glue: &Path) -> anyhow::Result<
         );
     }
     std::fs::write(glue, js)?;
+    Ok(())
+}
+
+/// In the split modules' loader, which takes what the split-off modules share with the main
+/// one (its memory, its function table, ...) from the main module's exports by name:
+/// `const { memory, ... } = initSync(...)` becomes `const { a: memory, ... } = ...`.
+fn rename_shared_exports(loader: &Path, renames: &[Vec<String>]) -> anyhow::Result<()> {
+    const TAKEN: &str = " } = initSync(undefined, undefined);";
+    let js = std::fs::read_to_string(loader).with_context(|| format!("reading {}", loader.display()))?;
+    let end = js.find(TAKEN).with_context(|| format!("no `{}` in {SPLIT_LOADER}", TAKEN.trim()))?;
+    let start = js[..end].rfind("const { ").with_context(|| format!("no `const {{` before it in {SPLIT_LOADER}"))?;
+    let mut taken = Vec::new();
+    for name in js[start + "const { ".len()..end].split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        let new = renames
+            .iter()
+            .find_map(|pair| matches!(pair.as_slice(), [old, _] if old == name).then(|| pair[1].clone()))
+            .with_context(|| format!("{SPLIT_LOADER} takes `{name}`, which the main module does not export"))?;
+        taken.push(format!("{new}: {name}"));
+    }
+    let js = format!("{}const {{ {}{}", &js[..start], taken.join(", "), &js[end..]);
+    std::fs::write(loader, js)?;
     Ok(())
 }
 
