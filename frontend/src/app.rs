@@ -4,12 +4,14 @@
 
 use std::any::Any;
 use std::cell::RefCell;
+use std::future::Future;
 use std::rc::Rc;
 
 use leptos::either::{Either, EitherOf3};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos::wasm_split::{SplitLoaderError, wasm_split};
 use wasm_bindgen::JsCast as _;
 use whoami_shared::Email;
 
@@ -166,17 +168,12 @@ fn Signed(config: Config) -> impl IntoView {
             ON_DEMAND.take();
             match ui.screen.get() {
                 Screen::SignIn(anonymous) => EitherOf3::A(view! { <SignInForm ui anonymous /> }),
-                Screen::NewPassword(challenge) => EitherOf3::B({
-                    spawn_local(async move {
-                        // A module that could not be fetched: back to the form (signing in
-                        // again asks for it again).
-                        if new_password_screen(ui, Rc::clone(&challenge)).await.is_err() {
-                            ui.screen.set(Screen::SignIn(challenge.cancel()));
-                            ui.fail(NOT_LOADED.to_owned());
-                        }
-                    });
-                    view! { <div id=ON_DEMAND_ID></div> }
-                }),
+                Screen::NewPassword(challenge) => EitherOf3::B(on_demand(
+                    ui,
+                    new_password_screen(ui, Rc::clone(&challenge)),
+                    // Signing in again asks for the module again.
+                    move || Screen::SignIn(challenge.cancel()),
+                )),
                 Screen::SignedIn(_) => EitherOf3::C(view! { <SignedIn ui /> }),
             }
         }}
@@ -235,24 +232,42 @@ thread_local! {
 }
 
 /// What the user reads when a screen's module could not be fetched.
-const NOT_LOADED: &str = "Part of this page could not be loaded. Check your connection, then sign in again.";
+const NOT_LOADED: &str = "Part of this page could not be loaded. Check your connection, then try again.";
 
-/// The new-password form, in a wasm module of its own that the page loads the first time a
-/// user with a temporary password signs in (most visits never need it). It mounts itself into
-/// the empty element the page renders in its place, unless the user has moved on meanwhile.
-/// `Err` only when the module could not be fetched (`fallible`: without it, that would abort
-/// the whole page).
-#[leptos::wasm_split::wasm_split(new_password, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn new_password_screen(
+/// A screen most visits never see, in a wasm module of its own: renders the empty element it
+/// mounts itself into and starts `load`, the call of its `#[wasm_split(<module>, fallible)]`
+/// function (which ends with [`mount_on_demand`]). If the module cannot be fetched, the user
+/// goes to the screen `instead` gives, with a sentence; the next call fetches it again.
+fn on_demand(
     ui: Ui,
-    challenge: Rc<NewPasswordChallenge>,
-) -> Result<(), leptos::wasm_split::SplitLoaderError> {
-    let still_here = ui.screen.with_untracked(|s| matches!(s, Screen::NewPassword(c) if Rc::ptr_eq(c, &challenge)));
+    load: impl Future<Output = Result<(), SplitLoaderError>> + 'static,
+    instead: impl FnOnce() -> Screen + 'static,
+) -> impl IntoView {
+    spawn_local(async move {
+        if load.await.is_err() {
+            ui.notice.set(None);
+            ui.screen.set(instead());
+            ui.fail(NOT_LOADED.to_owned());
+        }
+    });
+    view! { <div id=ON_DEMAND_ID></div> }
+}
+
+/// Called by a screen loaded on demand, once its module is here: mounts `screen` into the
+/// element [`on_demand`] rendered, unless the user has moved on meanwhile (`still_here`).
+fn mount_on_demand<V: IntoView + 'static>(still_here: bool, screen: impl FnOnce() -> V + 'static) {
     let slot = document().get_element_by_id(ON_DEMAND_ID).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
     if let (true, Some(slot)) = (still_here, slot) {
-        let handle = mount_to(slot, move || view! { <NewPasswordForm ui challenge /> });
+        let handle = mount_to(slot, screen);
         ON_DEMAND.set(Some(Box::new(handle)));
     }
+}
+
+/// The new-password form, loaded the first time a user with a temporary password signs in.
+#[wasm_split(new_password, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn new_password_screen(ui: Ui, challenge: Rc<NewPasswordChallenge>) -> Result<(), SplitLoaderError> {
+    let still_here = ui.screen.with_untracked(|s| matches!(s, Screen::NewPassword(c) if Rc::ptr_eq(c, &challenge)));
+    mount_on_demand(still_here, move || view! { <NewPasswordForm ui challenge /> });
     Ok(())
 }
 
