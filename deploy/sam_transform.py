@@ -4,7 +4,9 @@ needs the Cognito authorizer, the CORS preflight needs none, and the gateway's 4
 answers carry CORS headers; and what the security review asks of the pool: an email change
 waits for verification, the page's client cannot write email and reads email_verified, its
 tokens are short-lived, the pool survives the stack's deletion, and MFA is by authenticator app,
-optional by default, and self sign-up is off by default; and what bounds one caller:
+optional by default, and self sign-up is off by default; that the hosted sign-in page is the
+code grant only, back to the site, the CLI's loopback port and (locally) the local page, and
+that the site's CSP lets the page reach its token endpoint; and what bounds one caller:
 the stage's throttling, an access log without headers, and the opt-in settings off by default.
 
 Usage: python sam_transform.py TEMPLATE OUT.json  (cargo xtask test runs it, then cfn-lint on OUT)
@@ -52,6 +54,7 @@ def main(template_path, out_path):
     check_mfa(template["Parameters"], expanded["Resources"])
     check_sign_up(template["Parameters"], template["Conditions"], expanded["Resources"])
     check_limits(template["Parameters"], expanded["Resources"])
+    check_hosted_ui(template["Parameters"], expanded["Resources"])
 
     with open(out_path, "w") as f:
         json.dump(expanded, f, indent=1)
@@ -118,6 +121,30 @@ def check_limits(parameters, resources):
     assert parameters["ThreatProtection"]["Default"] == "OFF", "threat protection costs per user: opt in"
     addons = resources["UserPool"]["Properties"].get("UserPoolAddOns", {})
     assert addons.get("AdvancedSecurityMode") == {"Ref": "ThreatProtection"}, "threat protection follows its parameter"
+
+
+def check_hosted_ui(parameters, resources):
+    """Cognito's hosted sign-in page: the code grant only (the implicit grant puts tokens in the
+    address bar), the scopes the API needs, and callbacks that are the site itself, the CLI's
+    fixed loopback port (Cognito matches callback URLs exactly, port included) and, only when
+    given, the local stack's page. The site's CSP names the pool's domain for the token request."""
+    site = {"Fn::Sub": "https://${SiteDistribution.DomainName}/"}
+    loopback = {"Fn::Sub": "http://127.0.0.1:${CliCallbackPort}/callback"}
+    assert parameters["LocalSiteUrl"]["Default"] == "", "no loopback page on AWS unless asked for"
+    for name in ("PageClient", "CliClient"):
+        client = resources[name]["Properties"]
+        assert client.get("AllowedOAuthFlows") == ["code"], f"{name}: the code grant only: {client.get('AllowedOAuthFlows')}"
+        assert set(client.get("AllowedOAuthScopes", [])) == {"openid", "email"}, f"{name}: {client.get('AllowedOAuthScopes')}"
+        assert client.get("SupportedIdentityProviders") == ["COGNITO"], f"{name}: {client.get('SupportedIdentityProviders')}"
+    page = resources["PageClient"]["Properties"]
+    condition, local, remote = page["CallbackURLs"]["Fn::If"]
+    assert condition == "WithLocalSite", page["CallbackURLs"]
+    assert remote == [site, loopback] and local == [site, loopback, {"Ref": "LocalSiteUrl"}], page["CallbackURLs"]
+    assert resources["CliClient"]["Properties"]["CallbackURLs"] == [loopback]
+    csp = resources["SiteHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    policy = csp["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]
+    connect = next(d for d in policy.split(";") if d.strip().startswith("connect-src"))
+    assert "https://${UserPoolDomain}.auth.${AWS::Region}.amazoncognito.com" in connect.split(), connect
 
 
 if __name__ == "__main__":

@@ -80,7 +80,7 @@ impl Answer {
 }
 
 /// reqwest's error with its causes, which hold the useful part ("connection refused").
-fn error_chain(err: &dyn std::error::Error) -> String {
+pub(crate) fn error_chain(err: &dyn std::error::Error) -> String {
     let mut text = err.to_string();
     let mut source = err.source();
     while let Some(cause) = source {

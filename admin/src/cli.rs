@@ -7,6 +7,7 @@ use whoami_shared::{Email, Username};
 
 use crate::aws::AwsArgs;
 use crate::cognito::AuthFlow;
+use crate::hosted::DEFAULT_PORT;
 
 const ABOUT: &str = "Manage the users of a cognito-whoami user pool, sign in from the terminal and call the API";
 
@@ -24,6 +25,9 @@ Examples:
   # Or get the ID token for curl
   TOKEN=$(whoami-admin login --username lucian@example.com)
   curl -H \"Authorization: $TOKEN\" https://abc123.execute-api.eu-west-1.amazonaws.com/test
+
+  # Sign in on the user pool's own sign-in page, in your browser
+  TOKEN=$(whoami-admin login --hosted)
 
   # Turn on multi-factor sign-in with an authenticator app
   whoami-admin mfa setup --username lucian@example.com
@@ -155,9 +159,12 @@ pub enum TokenKind {
     Refresh,
 }
 
-/// Sign in with a password and print one token (the ID token by default)
+/// Sign in with a password, or on the pool's hosted sign-in page, and print one token (the ID token by default)
 #[derive(Debug, clap::Args)]
-#[command(after_help = "\
+#[command(
+    group(ArgGroup::new("how").required(true).args(["username", "hosted"])),
+    group(ArgGroup::new("hosted_options").args(HOSTED_OPTIONS).multiple(true).conflicts_with("username")),
+    after_help = "\
 Examples:
   # Prompted for the password, prints the ID token; SRP proves the password without sending it
   whoami-admin login --username lucian@example.com
@@ -175,18 +182,52 @@ Examples:
   # A user with an authenticator app (MFA): the password, then the app's current code
   printf '%s\\n%s\\n' \"$PASSWORD\" 123456 | whoami-admin login --username ana@example.com --password-stdin
 
+  # On the user pool's hosted sign-in page, in the browser (its own MFA, identity providers,
+  # passkeys), which comes back to http://127.0.0.1:27183/callback
+  TOKEN=$(whoami-admin login --hosted)
+
+  # Where no browser can be opened (SSH): open the printed address on a browser of this machine
+  TOKEN=$(whoami-admin login --hosted --no-browser)
+
 When Cognito asks for a code from the user's authenticator app, it is read from the next line
 of standard input (after the password, and the new password where one is asked for), or
-prompted for without echo on a terminal.")]
+prompted for without echo on a terminal. With --hosted, the browser's page asks for everything.")]
 pub struct Login {
     #[command(flatten)]
-    pub sign_in: SignInArgs,
+    pub sign_in: Option<SignInArgs>,
+    #[command(flatten)]
+    pub hosted: HostedArgs,
     /// The token to print
     #[arg(long, value_enum, default_value_t = TokenKind::Id, conflicts_with = "json")]
     pub token: TokenKind,
     /// Print every token, with expiry and type, as one line of JSON
     #[arg(long)]
     pub json: bool,
+}
+
+/// The options that go only with `--hosted`: the commands that flatten [`HostedArgs`] make
+/// them conflict with the other ways of signing in (clap's `requires` would count `--hosted`'s
+/// default, false, as given).
+const HOSTED_OPTIONS: [&str; 3] = ["port", "no_browser", "timeout"];
+
+/// Signing in on the user pool's hosted sign-in page, in a browser, instead of with a password
+/// typed here.
+#[derive(Debug, clap::Args)]
+pub struct HostedArgs {
+    /// Sign in on the user pool's hosted sign-in page (hosted_ui_domain in the config file) in
+    /// the browser, which comes back to this tool on 127.0.0.1 with a code (PKCE)
+    #[arg(long, conflicts_with_all = ["username", "password_stdin", "new_password_stdin", "auth_flow"])]
+    pub hosted: bool,
+    /// The loopback port the browser comes back to: one of the app client's callback URLs,
+    /// http://127.0.0.1:PORT/callback (template.yaml's CliCallbackPort)
+    #[arg(long, default_value_t = DEFAULT_PORT, value_name = "PORT")]
+    pub port: u16,
+    /// Do not open a browser: print the sign-in page's address on standard error and wait
+    #[arg(long)]
+    pub no_browser: bool,
+    /// How long to wait for the browser to come back, in seconds
+    #[arg(long, default_value_t = 300, value_name = "SECONDS")]
+    pub timeout: u64,
 }
 
 /// How to sign in: the username and where the passwords come from.
@@ -344,14 +385,18 @@ pub struct ResendConfirmationCode {
 /// Sign in (or take a token) and call the API with the ID token, printing its JSON answer
 #[derive(Debug, clap::Args)]
 #[command(
-    group(ArgGroup::new("who").required(true).args(["username", "token_stdin"])),
+    group(ArgGroup::new("who").required(true).args(["username", "token_stdin", "hosted"])),
+    group(ArgGroup::new("hosted_options").args(HOSTED_OPTIONS).multiple(true).conflicts_with_all(["username", "token_stdin"])),
     after_help = "\
 Examples:
   # Prompted for the password
   whoami-admin call-api --username lucian@example.com
 
   # With a token from login
-  whoami-admin login --username lucian@example.com | whoami-admin call-api --token-stdin")]
+  whoami-admin login --username lucian@example.com | whoami-admin call-api --token-stdin
+
+  # Signed in on the user pool's hosted sign-in page, in the browser
+  whoami-admin call-api --hosted")]
 pub struct CallApi {
     /// Sign in as this user (username or email address)
     #[arg(long)]
@@ -367,8 +412,10 @@ pub struct CallApi {
     #[arg(long, value_enum, value_name = "FLOW", conflicts_with = "token_stdin")]
     pub auth_flow: Option<AuthFlow>,
     /// Read an ID token from standard input instead of signing in
-    #[arg(long)]
+    #[arg(long, conflicts_with = "hosted")]
     pub token_stdin: bool,
+    #[command(flatten)]
+    pub hosted: HostedArgs,
 }
 
 /// Multi-factor sign-in with an authenticator app (TOTP): set one up, see or turn off a user's
@@ -516,7 +563,9 @@ mod tests {
     #[test]
     fn passwords_are_never_flag_values() {
         let cli = parse(&["login", "--username", "a@b.c", "--password-stdin"]).unwrap();
-        assert!(matches!(cli.command, Command::Login(Login { ref sign_in, .. }) if sign_in.password_stdin));
+        assert!(
+            matches!(cli.command, Command::Login(Login { sign_in: Some(ref sign_in), .. }) if sign_in.password_stdin)
+        );
         assert!(parse(&["login", "--username", "a@b.c", "--password", "x"]).is_err());
         assert!(parse(&["login", "--username", "a@b.c", "--password-stdin=x"]).is_err());
     }
@@ -535,6 +584,14 @@ mod tests {
             &["call-api", "--token-stdin", "--username", "a@b.c"],
             &["call-api", "--token-stdin", "--password-stdin"],
             &["call-api", "--token-stdin", "--auth-flow", "srp"],
+            // The hosted page asks for everything itself; its flags go with --hosted only.
+            &["login"],
+            &["login", "--hosted", "--username", "a@b.c"],
+            &["login", "--hosted", "--password-stdin"],
+            &["login", "--username", "a@b.c", "--no-browser"],
+            &["login", "--username", "a@b.c", "--port", "8080"],
+            &["call-api", "--hosted", "--token-stdin"],
+            &["call-api", "--hosted", "--username", "a@b.c"],
             &["login", "--username", "a@b.c", "--auth-flow", "USER_SRP_AUTH"],
             &["list-users", "--region", "Europe"],
             // Plain HTTP only to this machine.
@@ -548,7 +605,7 @@ mod tests {
     #[test]
     fn the_auth_flow_is_left_to_the_config_file_unless_given() {
         let flow = |args: &[&str]| match parse(args).unwrap().command {
-            Command::Login(login) => login.sign_in.auth_flow,
+            Command::Login(login) => login.sign_in.unwrap().auth_flow,
             Command::CallApi(call) => call.auth_flow,
             _ => unreachable!(),
         };
@@ -557,6 +614,30 @@ mod tests {
         assert_eq!(flow(&["call-api", "--username", "a@b.c", "--auth-flow", "password"]), Some(AuthFlow::Password));
         let help = Cli::command().find_subcommand_mut("login").unwrap().render_long_help().to_string();
         assert!(help.contains("does not allow SRP"), "{help}");
+    }
+
+    #[test]
+    fn hosted_sign_in_parses_with_its_defaults() {
+        let Command::Login(login) = parse(&["login", "--hosted"]).unwrap().command else { panic!("login") };
+        assert!(login.sign_in.is_none() && login.hosted.hosted && !login.hosted.no_browser);
+        assert_eq!((login.hosted.port, login.hosted.timeout), (DEFAULT_PORT, 300));
+        let Command::Login(login) =
+            parse(&["login", "--hosted", "--no-browser", "--port", "9000", "--timeout", "5"]).unwrap().command
+        else {
+            panic!("login")
+        };
+        assert!(login.hosted.no_browser);
+        assert_eq!((login.hosted.port, login.hosted.timeout), (9000, 5));
+        assert!(matches!(parse(&["call-api", "--hosted"]).unwrap().command, Command::CallApi(c) if c.hosted.hosted));
+    }
+
+    /// template.yaml's `CliCallbackPort` defaults to the port the CLI listens on by default.
+    #[test]
+    fn the_default_port_is_the_templates_callback_port() {
+        let template = include_str!("../../template.yaml");
+        let parameter = &template[template.find("  CliCallbackPort:\n").expect("template.yaml has CliCallbackPort")..];
+        let default = parameter.lines().find_map(|l| l.trim().strip_prefix("Default: ")).unwrap();
+        assert_eq!(default, DEFAULT_PORT.to_string());
     }
 
     #[test]

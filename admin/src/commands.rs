@@ -4,6 +4,7 @@
 //! prompts and messages go to standard error.
 
 use std::io::{BufRead, Write};
+use std::time::Duration;
 
 use serde::Serialize;
 use whoami_shared::Username;
@@ -11,13 +12,14 @@ use whoami_shared::Username;
 use crate::Error;
 use crate::api::Api;
 use crate::cli::{
-    CallApi, Command, ConfirmForgotPassword, ConfirmSignUp, CreateUser, DeleteUser, ForUser, ForgotPassword, ListUsers,
-    Login, Mfa, MfaDisable, MfaSetup, MfaStatus, SetPassword, SignInArgs, SignUp, TokenKind,
+    CallApi, Command, ConfirmForgotPassword, ConfirmSignUp, CreateUser, DeleteUser, ForUser, ForgotPassword,
+    HostedArgs, ListUsers, Login, Mfa, MfaDisable, MfaSetup, MfaStatus, SetPassword, SignInArgs, SignUp, TokenKind,
 };
 use crate::cognito::{
     AuthFlow, Challenge, CodeSent, Cognito, CognitoError, Holder, InitialPassword, SignIn, Tokens, UserChore,
     UserSummary, otpauth_uri,
 };
+use crate::hosted::{HostedError, HostedUi};
 use crate::secret::{Input, Token};
 
 /// The clients every command works with, built once in `main`.
@@ -29,6 +31,8 @@ pub struct App {
     pub auth_flow: AuthFlow,
     /// Whether standard output is a terminal, where `mfa setup` draws a QR code to scan.
     pub terminal_output: bool,
+    /// The pool's hosted sign-in page, where the config file names it.
+    pub hosted: Option<HostedUi>,
 }
 
 /// Runs one command.
@@ -98,7 +102,11 @@ async fn create_user<R: BufRead>(
 }
 
 async fn login<R: BufRead>(args: Login, app: &App, input: &mut Input<R>, out: &mut impl Write) -> Result<(), Error> {
-    let tokens = sign_in(app, input, &args.sign_in).await?.tokens(&args.sign_in.username)?;
+    // clap lets through exactly one of --username and --hosted.
+    let tokens = match &args.sign_in {
+        Some(how) => sign_in(app, input, how).await?.tokens(&how.username)?,
+        None => hosted_sign_in(app, &args.hosted).await?,
+    };
     if args.json {
         writeln!(out, "{}", to_json(&TokensJson::from(&tokens)))?;
         return Ok(());
@@ -255,6 +263,7 @@ async fn call_api<R: BufRead>(
     out: &mut impl Write,
 ) -> Result<(), Error> {
     let token = match &args.username {
+        None if args.hosted.hosted => hosted_sign_in(app, &args.hosted).await?.id,
         Some(username) => {
             let how = SignInArgs {
                 username: username.clone(),
@@ -315,6 +324,29 @@ async fn sign_in<R: BufRead>(app: &App, input: &mut Input<R>, how: &SignInArgs) 
             }
         };
     }
+}
+
+/// Signs in on the pool's hosted sign-in page: sends the browser there (or prints the address
+/// to open), then waits for it to come back to the loopback port with a code, and redeems it.
+async fn hosted_sign_in(app: &App, args: &HostedArgs) -> Result<Tokens, Error> {
+    let hosted = app.hosted.as_ref().ok_or(HostedError::NotConfigured)?;
+    let attempt = hosted.start(args.port).await?;
+    // The address carries the state and the PKCE challenge, neither of which is a secret: the
+    // verifier stays here.
+    let url = attempt.authorize_url.as_str();
+    if !args.no_browser && open_browser(url).await {
+        eprintln!("whoami-admin: sign in in the browser window that opened; if none did, open this address:\n  {url}");
+    } else {
+        eprintln!("whoami-admin: open this address in a browser on this machine to sign in:\n  {url}");
+    }
+    eprintln!("whoami-admin: waiting for the browser (at most {} seconds)", args.timeout);
+    Ok(hosted.finish(attempt, Duration::from_secs(args.timeout)).await?)
+}
+
+/// Opens `url` in the user's browser; false where none can be opened (no display, no browser).
+async fn open_browser(url: &str) -> bool {
+    let url = url.to_owned();
+    tokio::task::spawn_blocking(move || webbrowser::open(&url).is_ok()).await.unwrap_or(false)
 }
 
 /// Signs in, adds an authenticator app (the URI on `out`, then its first code) and makes it

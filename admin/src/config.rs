@@ -26,6 +26,8 @@ pub struct Config {
     pub api_url: Url,
     /// A local emulator to talk to instead of Cognito.
     pub cognito_endpoint: Option<Url>,
+    /// The hosted sign-in page's base URL, for `login --hosted`.
+    pub hosted_ui_domain: Option<Url>,
 }
 
 /// Why the config file cannot be used. Each message names the file, and the key where one is at fault.
@@ -111,7 +113,22 @@ impl Config {
             .map(parse_url)
             .transpose()
             .map_err(|reason| invalid("cognito_endpoint", reason))?;
-        Ok(Self { region, user_pool_id, app_client_id, app_client_secret, auth_flow, api_url, cognito_endpoint })
+        let hosted_ui_domain = file
+            .hosted_ui_domain
+            .as_deref()
+            .map(parse_url)
+            .transpose()
+            .map_err(|reason| invalid("hosted_ui_domain", reason))?;
+        Ok(Self {
+            region,
+            user_pool_id,
+            app_client_id,
+            app_client_secret,
+            auth_flow,
+            api_url,
+            cognito_endpoint,
+            hosted_ui_domain,
+        })
     }
 }
 
@@ -175,6 +192,7 @@ app_client_secret = "s3cr3t"
 auth_flow = "password"
 api_url = "https://abc123.execute-api.eu-west-1.amazonaws.com/test"
 cognito_endpoint = "http://127.0.0.1:5005"
+hosted_ui_domain = "https://whoami.auth.eu-west-1.amazoncognito.com"
 "#;
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
@@ -191,19 +209,27 @@ cognito_endpoint = "http://127.0.0.1:5005"
         assert_eq!(config.auth_flow, AuthFlow::Password);
         assert_eq!(config.api_url.as_str(), "https://abc123.execute-api.eu-west-1.amazonaws.com/test");
         assert_eq!(config.cognito_endpoint.as_ref().map(Url::as_str), Some("http://127.0.0.1:5005/"));
+        assert_eq!(
+            config.hosted_ui_domain.as_ref().map(Url::as_str),
+            Some("https://whoami.auth.eu-west-1.amazoncognito.com/")
+        );
     }
 
     #[test]
     fn optional_keys_may_be_left_out() {
         let text: String = FULL
             .lines()
-            .filter(|l| !["app_client_secret", "auth_flow", "cognito_endpoint"].iter().any(|key| l.starts_with(key)))
+            .filter(|l| {
+                !["app_client_secret", "auth_flow", "cognito_endpoint", "hosted_ui_domain"]
+                    .iter()
+                    .any(|key| l.starts_with(key))
+            })
             .collect::<Vec<_>>()
             .join("\n");
         let config = parse(&text).unwrap();
         assert!(config.app_client_secret.is_none());
         assert_eq!(config.auth_flow, AuthFlow::Srp, "SRP unless the file says otherwise");
-        assert!(config.cognito_endpoint.is_none());
+        assert!(config.cognito_endpoint.is_none() && config.hosted_ui_domain.is_none());
         let srp = parse(&with_line("auth_flow", r#"auth_flow = "srp""#)).unwrap();
         assert_eq!(srp.auth_flow, AuthFlow::Srp);
     }
@@ -261,6 +287,7 @@ cognito_endpoint = "http://127.0.0.1:5005"
             ("cognito_endpoint", "http://127.0.0.1@evil.example"),
             ("cognito_endpoint", r"http://evil.example\@127.0.0.1/"),
             ("cognito_endpoint", "http://localhost.evil.example"),
+            ("hosted_ui_domain", "http://whoami.auth.eu-west-1.amazoncognito.com"),
         ] {
             check(&with_line(key, &format!("{key} = '{url}'")), &format!("the key `{key}` is `{url}`: plain HTTP"));
         }
@@ -272,7 +299,7 @@ cognito_endpoint = "http://127.0.0.1:5005"
             "the key `cognito_endpoint` is not a URL",
         );
         check(&format!("{FULL}\nuser_pool = \"x\""), "unknown key `user_pool`");
-        check(&format!("{FULL}\nregion = \"eu-west-1\""), "is not valid TOML (line 9)");
+        check(&format!("{FULL}\nregion = \"eu-west-1\""), "is not valid TOML (line 10)");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! `whoami-admin configure`: writes `whoami.toml` and the page's `config.json` from a deployed
-//! stack's outputs (CloudFormation DescribeStacks) and its pool's settings (DescribeUserPool:
-//! self sign-up, the password policy), so nobody copies ids or rules out of a console.
+//! stack's outputs (CloudFormation DescribeStacks: ids, the API, the hosted sign-in page) and its
+//! pool's settings (DescribeUserPool: self sign-up, the password policy), so nobody copies ids or
+//! rules out of a console.
 //!
 //! The output keys are template.yaml's; a test checks that the template still has them.
 
@@ -19,7 +20,7 @@ use crate::cli::Configure;
 use crate::config::Config;
 
 /// The outputs `configure` needs, in the order it reads them.
-pub const OUTPUTS: [&str; 5] = ["Region", "UserPoolId", "AppClientId", "ApiUrl", "SiteUrl"];
+pub const OUTPUTS: [&str; 6] = ["Region", "UserPoolId", "AppClientId", "ApiUrl", "SiteUrl", "CognitoDomain"];
 
 /// Why `configure` could not write the files.
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +53,8 @@ pub struct StackOutputs {
     pub app_client_id: AppClientId,
     pub api_url: Url,
     pub site_url: Url,
+    /// The hosted sign-in page's base URL (`CognitoDomain`).
+    pub hosted_ui: Url,
 }
 
 impl StackOutputs {
@@ -77,7 +80,14 @@ impl StackOutputs {
         let url = |key: &'static str| -> Result<Url, ConfigureError> {
             Url::parse(get(key)?).map_err(|e| invalid(key, format!("is not a URL: {e}")))
         };
-        Ok(Self { region, user_pool_id, app_client_id, api_url: url("ApiUrl")?, site_url: url("SiteUrl")? })
+        Ok(Self {
+            region,
+            user_pool_id,
+            app_client_id,
+            api_url: url("ApiUrl")?,
+            site_url: url("SiteUrl")?,
+            hosted_ui: url("CognitoDomain")?,
+        })
     }
 
     /// `whoami.toml` for these outputs; `cognito_endpoint` only when talking to an emulator.
@@ -90,12 +100,14 @@ impl StackOutputs {
             auth_flow: None,
             api_url: self.api_url.to_string(),
             cognito_endpoint: cognito_endpoint.map(Url::to_string),
+            hosted_ui_domain: Some(self.hosted_ui.to_string()),
         };
         let toml = toml::to_string(&file).expect("a struct of strings always serializes");
         format!("# whoami-admin's configuration, written by `whoami-admin configure --stack {stack}`.\n{toml}")
     }
 
-    /// The page's `config.json` for these outputs and the pool's `features`.
+    /// The page's `config.json` for these outputs and the pool's `features` (which gain the
+    /// hosted sign-in page's address).
     pub fn config_json(&self, cognito_endpoint: Option<&Url>, features: &PoolFeatures) -> String {
         let page = PageConfigFile {
             region: self.region.to_string(),
@@ -107,7 +119,8 @@ impl StackOutputs {
             auth_flow: None,
             app_client_secret: None,
         };
-        let file = PageConfigJson { page, pool: features.clone() };
+        let pool = PoolFeatures { hosted_ui_domain: Some(self.hosted_ui.to_string()), ..features.clone() };
+        let file = PageConfigJson { page, pool };
         let mut json = serde_json::to_string_pretty(&file).expect("a struct of strings always serializes");
         json.push('\n');
         json
@@ -150,10 +163,13 @@ pub async fn run(args: &Configure, aws: &AwsArgs, out: &mut impl Write) -> Resul
     let sdk = sdk_config_from_flags(aws).await;
     let mut outputs = describe(&Client::new(&sdk), &args.stack).await?;
     // With --endpoint-url (an emulator such as ministack), Cognito is at the same address, and
-    // so is the API, under the emulator's own path for an API Gateway stage.
+    // so is the API, under the emulator's own path for an API Gateway stage, and the hosted
+    // sign-in page, which the emulator serves at its root for every pool (the app client's id
+    // says which).
     let endpoint = aws.endpoint_url.as_ref();
     if let Some(emulator) = endpoint.filter(|e| crate::aws::is_local(e)) {
         outputs.api_url = emulated_api_url(&outputs.api_url, emulator).unwrap_or(outputs.api_url);
+        outputs.hosted_ui = emulator.clone();
     }
     // The page's forms follow the pool itself: whether anyone may sign up, the password policy.
     let cognito = aws_sdk_cognitoidentityprovider::Client::new(&sdk);
@@ -209,13 +225,14 @@ fn write(path: &Path, text: &str, force: bool) -> Result<(), ConfigureError> {
 mod tests {
     use super::*;
 
-    const GOOD: [(&str, &str); 6] = [
+    const GOOD: [(&str, &str); 7] = [
         ("Region", "eu-west-1"),
         ("UserPoolId", "eu-west-1_AbC123"),
         ("AppClientId", "3n4b5urk1ft4fl3mg5e62d9ado"),
         ("ApiUrl", "https://abc123.execute-api.eu-west-1.amazonaws.com/test/"),
         ("SiteUrl", "https://d111111abcdef8.cloudfront.net/"),
         ("DistributionId", "E2QWRUHEXAMPLE"),
+        ("CognitoDomain", "https://whoami.auth.eu-west-1.amazoncognito.com"),
     ];
 
     fn parse(outputs: &[(&str, &str)]) -> Result<StackOutputs, ConfigureError> {
@@ -241,6 +258,7 @@ mod tests {
         check(&with("UserPoolId", Some("us-east-1_AbC")), "`us-east-1_AbC` is not in the stack's region `eu-west-1`");
         check(&with("AppClientId", Some("a b")), "output `AppClientId` is invalid");
         check(&with("ApiUrl", Some("abc123.execute-api")), "output `ApiUrl` is not a URL");
+        check(&with("CognitoDomain", Some("whoami.auth")), "output `CognitoDomain` is not a URL");
     }
 
     #[test]
@@ -255,6 +273,7 @@ mod tests {
             assert_eq!(config.api_url, outputs.api_url);
             assert!(config.app_client_secret.is_none());
             assert_eq!(config.cognito_endpoint, endpoint);
+            assert_eq!(config.hosted_ui_domain, Some(outputs.hosted_ui.clone()));
         }
     }
 
@@ -269,7 +288,8 @@ mod tests {
              user_pool_id = \"eu-west-1_AbC123\"\n\
              app_client_id = \"3n4b5urk1ft4fl3mg5e62d9ado\"\n\
              api_url = \"https://abc123.execute-api.eu-west-1.amazonaws.com/test/\"\n\
-             cognito_endpoint = \"http://127.0.0.1:5005/\"\n"
+             cognito_endpoint = \"http://127.0.0.1:5005/\"\n\
+             hosted_ui_domain = \"https://whoami.auth.eu-west-1.amazoncognito.com/\"\n"
         );
     }
 
@@ -285,6 +305,7 @@ mod tests {
                 "user_pool_id": "eu-west-1_AbC123",
                 "app_client_id": "3n4b5urk1ft4fl3mg5e62d9ado",
                 "api_url": "https://abc123.execute-api.eu-west-1.amazonaws.com/test/",
+                "hosted_ui_domain": "https://whoami.auth.eu-west-1.amazoncognito.com/",
             })
         );
         let local = outputs.config_json(Some(&Url::parse("http://127.0.0.1:5005").unwrap()), &PoolFeatures::default());

@@ -134,9 +134,11 @@ impl Stack {
             stack_name: STACK_NAME,
             template: &template,
             lambda_zip: &lambda_zip,
-            // The optional CLI client too, so that every resource of the template is deployed.
+            // The optional CLI client too, so that every resource of the template is deployed;
+            // the page's own address is a callback URL of the hosted sign-in page.
             parameters: &[
                 ("DomainPrefix", DOMAIN_PREFIX),
+                ("LocalSiteUrl", &url),
                 ("Architecture", host_architecture()),
                 ("CreateCliClient", "true"),
                 ("SelfSignUp", if options.self_sign_up { "true" } else { "false" }),

@@ -39,10 +39,17 @@ pub struct PageConfigFile {
 
 /// What the user pool lets users do for themselves, and the passwords it takes: keys of
 /// `config.json` beside [`PageConfigFile`]'s, which `whoami-admin configure` reads from the pool
-/// (DescribeUserPool), so that the page's forms follow the deployed pool rather than a copy of
-/// its rules. A key the pool does not give is left out; the page then keeps its own default.
+/// (DescribeUserPool) and its stack, so that the page follows the deployed pool rather than a
+/// copy of its rules. A key the pool does not give is left out; the page then keeps its own
+/// default.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PoolFeatures {
+    /// The base URL of the pool's hosted sign-in page (managed login), where the OAuth
+    /// endpoints of [`crate::oauth`] are: `https://<prefix>.auth.<region>.amazoncognito.com/`
+    /// (the stack's `CognitoDomain` output), or an emulator's address. Left out for a pool
+    /// without a domain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hosted_ui_domain: Option<String>,
     /// `true` only where anyone may create an account (SignUp; template.yaml's `SelfSignUp`);
     /// left out otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -93,12 +100,24 @@ pub struct CliConfigFile {
     /// A local emulator instead of Cognito.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cognito_endpoint: Option<String>,
+    /// The base URL of the pool's hosted sign-in page, for `login --hosted` (see
+    /// [`PoolFeatures::hosted_ui_domain`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hosted_ui_domain: Option<String>,
 }
 
 impl CliConfigFile {
     /// Every key, in the order of the fields (and of whoami.example.toml).
-    pub const KEYS: [&str; 7] =
-        ["region", "user_pool_id", "app_client_id", "app_client_secret", "auth_flow", "api_url", "cognito_endpoint"];
+    pub const KEYS: [&str; 8] = [
+        "region",
+        "user_pool_id",
+        "app_client_id",
+        "app_client_secret",
+        "auth_flow",
+        "api_url",
+        "cognito_endpoint",
+        "hosted_ui_domain",
+    ];
     /// The keys a file must have.
     pub const REQUIRED: [&str; 4] = ["region", "user_pool_id", "app_client_id", "api_url"];
 }
@@ -160,6 +179,7 @@ mod tests {
         let plain = PageConfigJson { page: page.clone(), pool: PoolFeatures::default() };
         assert_eq!(serde_json::to_string_pretty(&plain).unwrap(), CONFIGURED, "no pool key unless given");
         let pool = PoolFeatures {
+            hosted_ui_domain: Some("https://whoami.auth.us-east-1.amazoncognito.com/".into()),
             sign_up: Some(true),
             password_min_length: Some(12),
             password_require_lowercase: Some(true),
@@ -169,6 +189,7 @@ mod tests {
         };
         let full = PageConfigJson { page: page.clone(), pool };
         let written = serde_json::to_value(&full).unwrap();
+        assert_eq!(written["hosted_ui_domain"], "https://whoami.auth.us-east-1.amazoncognito.com/");
         assert_eq!(written["sign_up"], true);
         assert_eq!(written["password_min_length"], 12);
         assert_eq!(written["password_require_symbols"], false);
@@ -179,6 +200,7 @@ mod tests {
             keys(&full)[4..],
             [
                 "cognito_endpoint",
+                "hosted_ui_domain",
                 "sign_up",
                 "password_min_length",
                 "password_require_lowercase",
@@ -199,11 +221,13 @@ mod tests {
             auth_flow: None,
             api_url: "https://abc123.execute-api.eu-west-1.amazonaws.com/test".into(),
             cognito_endpoint: None,
+            hosted_ui_domain: None,
         };
         assert_eq!(keys(&file), CliConfigFile::REQUIRED);
         file.app_client_secret = Some(ClientSecret::new("s3cr3t"));
         file.auth_flow = Some("password".into());
         file.cognito_endpoint = Some("http://127.0.0.1:5005".into());
+        file.hosted_ui_domain = Some("http://127.0.0.1:5005".into());
         assert_eq!(keys(&file), CliConfigFile::KEYS);
         assert!(!format!("{file:?}").contains("s3cr3t"));
         let mut written = serde_json::to_value(&file).unwrap();

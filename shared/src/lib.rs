@@ -1,6 +1,6 @@
 //! Types every cognito-whoami crate speaks: identifiers parsed once, the API's wire format,
-//! the configuration files' formats, the app client secret, unverified token decoding and
-//! Cognito's SECRET_HASH.
+//! the configuration files' formats, the app client secret, unverified token decoding,
+//! Cognito's SECRET_HASH and its hosted sign-in page's OAuth requests (PKCE).
 //!
 //! This crate does no I/O and builds for wasm32, so the page, the Lambda, the admin CLI and
 //! the local gateway all use the same definitions instead of copies that drift apart.
@@ -10,6 +10,7 @@ pub mod cognito;
 pub mod files;
 pub mod host;
 pub mod ids;
+pub mod oauth;
 pub mod secret;
 pub mod secret_hash;
 pub mod srp;

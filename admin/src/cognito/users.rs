@@ -188,6 +188,8 @@ fn features(pool: &UserPoolType) -> PoolFeatures {
         pool.admin_create_user_config().is_some_and(AdminCreateUserConfigType::allow_admin_create_user_only);
     let policy = pool.policies().and_then(|p| p.password_policy());
     PoolFeatures {
+        // Not DescribeUserPool's: configure takes it from the stack (or the emulator's address).
+        hosted_ui_domain: None,
         sign_up: (!only_admin).then_some(true),
         password_min_length: policy.and_then(PasswordPolicyType::minimum_length).and_then(|n| u32::try_from(n).ok()),
         password_require_lowercase: policy.map(PasswordPolicyType::require_lowercase),
@@ -354,6 +356,7 @@ mod tests {
         assert_eq!(
             closed,
             PoolFeatures {
+                hosted_ui_domain: None,
                 sign_up: None,
                 password_min_length: Some(12),
                 password_require_lowercase: Some(true),

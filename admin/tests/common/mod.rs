@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex};
 
 use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_cognitoidentityprovider::types::{
-    AttributeType, ExplicitAuthFlowsType, PreventUserExistenceErrorTypes, SoftwareTokenMfaConfigType, UserPoolMfaType,
-    UsernameAttributeType,
+    AttributeType, ExplicitAuthFlowsType, OAuthFlowType, PreventUserExistenceErrorTypes, SoftwareTokenMfaConfigType,
+    UserPoolMfaType, UsernameAttributeType,
 };
 use aws_sdk_cognitoidentityprovider::{Client, Config};
 use whoami_local::ministack::Ministack;
@@ -95,6 +95,10 @@ pub struct PoolOptions {
     pub hide_unknown_users: bool,
     /// Users may turn on an authenticator app (MFA `OPTIONAL` with TOTP, template.yaml's default).
     pub mfa_optional: bool,
+    /// The pool has a hosted sign-in page, and the app client signs in on it with the code
+    /// grant, coming back to `http://127.0.0.1:<this port>/callback` (as template.yaml's
+    /// clients); the config file names the page (the emulator's address).
+    pub hosted_ui_port: Option<u16>,
 }
 
 /// A user pool and app client in the emulator, with a config file in a temporary directory.
@@ -149,9 +153,17 @@ impl Scene {
                     PreventUserExistenceErrorTypes::Legacy
                 })
                 .read_attributes("email")
+                .set_allowed_o_auth_flows_user_pool_client(options.hosted_ui_port.map(|_| true))
+                .set_allowed_o_auth_flows(options.hosted_ui_port.map(|_| vec![OAuthFlowType::Code]))
+                .set_allowed_o_auth_scopes(options.hosted_ui_port.map(|_| vec!["openid".into(), "email".into()]))
+                .set_supported_identity_providers(options.hosted_ui_port.map(|_| vec!["COGNITO".into()]))
+                .set_callback_urls(options.hosted_ui_port.map(|port| vec![format!("http://127.0.0.1:{port}/callback")]))
                 .send()
                 .await
                 .unwrap();
+            if options.hosted_ui_port.is_some() {
+                client.create_user_pool_domain().domain("whoami-test").user_pool_id(&pool_id).send().await.unwrap();
+            }
             let app = app.user_pool_client().unwrap();
             (pool_id, app.client_id().unwrap().to_owned(), app.client_secret().map(str::to_owned))
         });
@@ -165,6 +177,8 @@ impl Scene {
             auth_flow: None,
             api_url: api_url.to_owned(),
             cognito_endpoint: Some(emulator.url.clone()),
+            // The emulator serves every pool's hosted page at its own address.
+            hosted_ui_domain: options.hosted_ui_port.map(|_| emulator.url.clone()),
         };
         std::fs::write(&config, toml::to_string(&file).unwrap()).unwrap();
         Self { emulator, pool_id, client_id, client_secret, dir, config }
