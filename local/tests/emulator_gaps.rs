@@ -15,10 +15,11 @@ use aws_sdk_cognitoidentityprovider::operation::respond_to_auth_challenge::{
 };
 use aws_sdk_cognitoidentityprovider::types::{
     AttributeType, AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType, FeatureType, MessageActionType,
-    RefreshTokenRotationType, SoftwareTokenMfaConfigType, SoftwareTokenMfaSettingsType, UserPoolMfaType,
+    OAuthFlowType, RefreshTokenRotationType, SoftwareTokenMfaConfigType, SoftwareTokenMfaSettingsType, UserPoolMfaType,
     UsernameAttributeType, VerifiedAttributeType,
 };
 use whoami_local::ministack::{self, Ministack};
+use whoami_shared::oauth;
 
 const PASSWORD: &str = "Correct-Horse-9-Battery";
 
@@ -486,5 +487,107 @@ async fn emailed_codes_are_fixed() {
         cognito.forgot_password().client_id(&pool.client_id).username(&pool.email).send().await.unwrap();
         assert_eq!(pool.emailed_code(&pool.email).await, "654321");
     }
+    pool.emulator.stop().await;
+}
+
+impl Scene {
+    /// An app client of the pool for the hosted sign-in page, as template.yaml's page client:
+    /// the code grant with `openid email`, back to `callback`; no sign-out URL.
+    async fn hosted_client(&self, callback: &str) -> String {
+        let created = self
+            .cognito()
+            .create_user_pool_client()
+            .user_pool_id(&self.pool_id)
+            .client_name("hosted")
+            .read_attributes("email")
+            .supported_identity_providers("COGNITO")
+            .allowed_o_auth_flows_user_pool_client(true)
+            .allowed_o_auth_flows(OAuthFlowType::Code)
+            .allowed_o_auth_scopes("openid")
+            .allowed_o_auth_scopes("email")
+            .callback_urls(callback)
+            .send()
+            .await
+            .unwrap();
+        created.user_pool_client().unwrap().client_id().unwrap().to_owned()
+    }
+
+    /// The hosted page's authorize address for `client`, as `whoami-admin login --hosted` asks.
+    fn authorize_url(&self, client: &str, callback: &str) -> reqwest::Url {
+        let verifier = oauth::CodeVerifier::from_random([7; 32]);
+        let mut url = reqwest::Url::parse(&format!("{}/{}", self.emulator.endpoint, oauth::AUTHORIZE_PATH)).unwrap();
+        url.query_pairs_mut().extend_pairs(oauth::authorize_params(client, callback, "state", &verifier));
+        url
+    }
+}
+
+/// A browser that shows each redirect rather than following it.
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+/// AWS: the hosted page keeps a session of its own (a cookie on the pool's domain), so a second
+/// sign-in within it skips the form, until `/logout` ends it. ministack keeps none: it sets no
+/// cookie and shows the form on every visit, and its `/logout` only redirects. So locally "sign
+/// out, then sign in asks again" holds whether or not a client called `/logout`.
+#[tokio::test]
+async fn the_hosted_page_keeps_no_session() {
+    let pool = scene(PoolSettings::default()).await;
+    pool.set_permanent_password().await;
+    let callback = "http://127.0.0.1:9/callback";
+    let client = pool.hosted_client(callback).await;
+    let authorize = pool.authorize_url(&client, callback);
+    let browser = browser();
+    let form = browser.get(authorize.clone()).send().await.unwrap();
+    assert_eq!(form.status(), 200);
+    assert!(form.headers().get("set-cookie").is_none(), "{:?}", form.headers());
+    let fields = authorize
+        .query_pairs()
+        .into_owned()
+        .chain([("username".to_owned(), pool.email.clone()), ("password".to_owned(), PASSWORD.to_owned())]);
+    let signed_in = browser
+        .post(format!("{}/login", pool.emulator.endpoint))
+        .form(&fields.collect::<Vec<_>>())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 302, "signed in on the form");
+    assert!(signed_in.headers()["location"].to_str().unwrap().starts_with(&format!("{callback}?code=")));
+    assert!(signed_in.headers().get("set-cookie").is_none(), "{:?}", signed_in.headers());
+    // Right after signing in, the page asks for the password again.
+    let again = browser.get(authorize).send().await.unwrap().text().await.unwrap();
+    assert!(again.contains("name=\"password\""), "{again}");
+    pool.emulator.stop().await;
+}
+
+/// AWS: the hosted page is at the pool's domain (`<prefix>.auth.<region>.amazoncognito.com`),
+/// and a pool without one has none. ministack serves every pool's page at its own address,
+/// finding the pool by the app client's id, domain or not (so `whoami-admin configure` writes
+/// the emulator's address as `hosted_ui_domain`).
+#[tokio::test]
+async fn the_hosted_page_needs_no_domain() {
+    let pool = scene(PoolSettings::default()).await;
+    let callback = "http://127.0.0.1:9/callback";
+    let client = pool.hosted_client(callback).await;
+    let domains = pool.cognito().describe_user_pool().user_pool_id(&pool.pool_id).send().await.unwrap();
+    assert_eq!(domains.user_pool().unwrap().domain(), None, "the pool has no domain");
+    let form = browser().get(pool.authorize_url(&client, callback)).send().await.unwrap();
+    assert_eq!(form.status(), 200);
+    assert!(form.text().await.unwrap().contains("name=\"password\""));
+    pool.emulator.stop().await;
+}
+
+/// AWS: `/logout` redirects only to a sign-out URL the app client lists. ministack checks the
+/// list only when there is one: for a client without sign-out URLs any `logout_uri` is
+/// followed (template.yaml's clients list theirs, and there it refuses others).
+#[tokio::test]
+async fn logout_redirects_anywhere_for_a_client_without_sign_out_urls() {
+    let pool = scene(PoolSettings::default()).await;
+    let client = pool.hosted_client("http://127.0.0.1:9/callback").await;
+    let mut logout = reqwest::Url::parse(&format!("{}/{}", pool.emulator.endpoint, oauth::LOGOUT_PATH)).unwrap();
+    logout.query_pairs_mut().append_pair("client_id", &client).append_pair("logout_uri", "https://elsewhere.example/");
+    let answer = browser().get(logout).send().await.unwrap();
+    assert_eq!(answer.status(), 302);
+    assert_eq!(answer.headers()["location"], "https://elsewhere.example/");
     pool.emulator.stop().await;
 }

@@ -604,3 +604,86 @@ async fn the_binary_stops_the_emulator_on_sigterm() {
     assert!(!alive(emulator_pid), "the emulator's process {emulator_pid} is still there");
     assert!(!answers(&endpoint).await, "the emulator still answers");
 }
+
+/// The template's hosted sign-in page as the local stack deploys it: config.json names it (the
+/// emulator's address), the page's client takes the code grant back to the page itself
+/// (template.yaml's `LocalSiteUrl`) and to the CLI's loopback port, and a code it issues is
+/// redeemed with PKCE for the demo user's ID token, as the page will do.
+#[tokio::test]
+async fn the_hosted_sign_in_page_brings_the_user_back_to_the_page() {
+    use whoami_shared::oauth;
+
+    #[derive(serde::Deserialize)]
+    struct Claims {
+        email: String,
+        aud: String,
+    }
+
+    let scene = start().await;
+    let hosted = scene.config("hosted_ui_domain").to_owned();
+    assert_eq!(hosted, format!("{}/", scene.stack.endpoint));
+    let page_client = scene.config("app_client_id");
+    let described = scene
+        .cognito()
+        .describe_user_pool_client()
+        .user_pool_id(scene.config("user_pool_id"))
+        .client_id(page_client)
+        .send()
+        .await
+        .unwrap();
+    let client = described.user_pool_client().unwrap();
+    assert_eq!(client.allowed_o_auth_flows(), [aws_sdk_cognitoidentityprovider::types::OAuthFlowType::Code]);
+    assert_eq!(client.allowed_o_auth_scopes(), ["openid", "email"]);
+    let site = scene.output("SiteUrl");
+    let page = scene.stack.url.as_str();
+    assert_eq!(client.callback_urls(), [site, "http://127.0.0.1:27183/callback", page]);
+    assert_eq!(client.logout_urls(), [site, page]);
+
+    // The page's part: the authorize address, the form, the redirect back, the code redeemed.
+    let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let verifier = oauth::CodeVerifier::from_random([9; 32]);
+    let mut authorize = reqwest::Url::parse(&format!("{hosted}{}", oauth::AUTHORIZE_PATH)).unwrap();
+    authorize.query_pairs_mut().extend_pairs(oauth::authorize_params(page_client, page, "st", &verifier));
+    assert_eq!(browser.get(authorize.clone()).send().await.unwrap().status(), 200, "the sign-in form");
+    let form: Vec<(String, String)> = authorize
+        .query_pairs()
+        .into_owned()
+        .chain([
+            ("username".into(), scene.stack.demo_email.clone()),
+            ("password".into(), scene.stack.demo_password.clone()),
+        ])
+        .collect();
+    let signed_in = browser.post(format!("{hosted}login")).form(&form).send().await.unwrap();
+    let back = reqwest::Url::parse(signed_in.headers()["location"].to_str().unwrap()).unwrap();
+    assert_eq!(back.as_str().split('?').next(), Some(page), "back to the page");
+    let callback = oauth::Callback::from_query(back.query_pairs()).unwrap();
+    assert_eq!(callback.state(), Some("st"));
+    let oauth::Callback::Code { code, .. } = callback else { panic!("{callback:?}") };
+    let redeemed = browser
+        .post(format!("{hosted}{}", oauth::TOKEN_PATH))
+        .form(&oauth::code_exchange_params(page_client, &code, page, &verifier))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(redeemed.status(), 200);
+    let tokens: oauth::TokenResponse = serde_json::from_slice(&redeemed.bytes().await.unwrap()).unwrap();
+    let claims: Claims = whoami_shared::token::decode_claims_unverified(&tokens.id_token).unwrap();
+    assert_eq!((claims.email.as_str(), claims.aud.as_str()), (scene.stack.demo_email.as_str(), page_client));
+    // The same code again is refused, as on AWS.
+    let again = browser
+        .post(format!("{hosted}{}", oauth::TOKEN_PATH))
+        .form(&oauth::code_exchange_params(page_client, &code, page, &verifier))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 400, "a spent code");
+    let refusal: oauth::TokenError = serde_json::from_slice(&again.bytes().await.unwrap()).unwrap();
+    assert_eq!(refusal.error, "invalid_grant");
+
+    // Anywhere but the listed callbacks is refused before the form.
+    let mut elsewhere = reqwest::Url::parse(&format!("{hosted}{}", oauth::AUTHORIZE_PATH)).unwrap();
+    let params = oauth::authorize_params(page_client, "https://elsewhere.example/", "st", &verifier);
+    elsewhere.query_pairs_mut().extend_pairs(params);
+    assert_eq!(browser.get(elsewhere).send().await.unwrap().status(), 400);
+    scene.stack.stop().await;
+}
