@@ -241,6 +241,26 @@ mod tests {
         );
     }
 
+    /// Parses a captured payload, writes it back, and checks nothing was lost or added.
+    fn round_trip<T: Serialize + serde::de::DeserializeOwned>(captured: &str) -> T {
+        let parsed: T = serde_json::from_str(captured).unwrap();
+        let original: serde_json::Value = serde_json::from_str(captured).unwrap();
+        assert_eq!(serde_json::to_value(&parsed).unwrap(), original);
+        parsed
+    }
+
+    #[test]
+    fn the_token_endpoints_answers_round_trip() {
+        let tokens: TokenResponse =
+            round_trip(include_str!("../tests/data/oauth/token_authorization_code.response.json"));
+        assert!(tokens.id_token.starts_with("eyJ") && tokens.refresh_token.is_some());
+        assert_eq!(tokens.token_type, "Bearer");
+        assert!(!format!("{tokens:?}").contains(&tokens.id_token), "Debug hides the tokens");
+        let refusal: TokenError = round_trip(include_str!("../tests/data/oauth/token_error_invalid_grant.json"));
+        assert_eq!(refusal.error, "invalid_grant");
+        assert!(refusal.error_description.is_some());
+    }
+
     #[test]
     fn a_redirect_is_a_code_an_error_or_nothing() {
         let check = |pairs: &[(&str, &str)], expected: Option<Callback>| {
