@@ -39,6 +39,7 @@ fn stack_outputs<'a>(scene: &'a Scene, api_url: &'a str) -> Vec<(&'a str, &'a st
         ("ApiUrl", api_url),
         ("SiteUrl", "https://d111111abcdef8.cloudfront.net/"),
         ("SiteBucketName", "whoami-sitebucket-abc"),
+        ("CognitoDomain", "https://whoami.auth.us-east-1.amazoncognito.com"),
     ]
 }
 
@@ -76,6 +77,8 @@ fn configure_writes_a_whoami_toml_that_works_and_the_pages_config() {
             // The emulator serves the stage that `api` names under its own address.
             "api_url": format!("{}/restapis/abc123/test/_user_request_/", scene.emulator.url),
             "cognito_endpoint": format!("{}/", scene.emulator.url),
+            // The emulator serves every pool's hosted sign-in page at its own address.
+            "hosted_ui_domain": format!("{}/", scene.emulator.url),
             // The pool's own settings: a pool made without AdminCreateUserConfig lets anyone
             // sign up (Cognito's default), and its password policy is Cognito's default.
             "sign_up": true,
@@ -92,6 +95,8 @@ fn configure_writes_a_whoami_toml_that_works_and_the_pages_config() {
     run(&["--config", &toml, "create-user", "--email", email, "--password-stdin"], &format!("{PASSWORD}\n"), &[]).ok();
     let users = run(&["--config", &toml, "list-users"], "", &[]);
     assert!(users.ok().contains(email), "{users:?}");
+    let written = std::fs::read_to_string(&toml).unwrap();
+    assert!(written.contains(&format!("hosted_ui_domain = \"{}/\"", scene.emulator.url)), "{written}");
 
     let again = configure(&[]);
     assert!(again.fails(2).contains(&format!("{toml} exists; pass --force to replace it")), "{again:?}");
