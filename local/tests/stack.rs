@@ -667,6 +667,7 @@ async fn the_hosted_sign_in_page_brings_the_user_back_to_the_page() {
         .unwrap();
     assert_eq!(redeemed.status(), 200);
     let tokens: oauth::TokenResponse = serde_json::from_slice(&redeemed.bytes().await.unwrap()).unwrap();
+    assert_eq!(tokens.expires_in, 15 * 60, "the page's client's ID and access tokens last 15 minutes");
     let claims: Claims = whoami_shared::token::decode_claims_unverified(&tokens.id_token).unwrap();
     assert_eq!((claims.email.as_str(), claims.aud.as_str()), (scene.stack.demo_email.as_str(), page_client));
     // The same code again is refused, as on AWS.
