@@ -220,3 +220,74 @@ export async function signIn(page, { email, password }) {
 export async function storedTokens(page) {
   return page.evaluate(() => sessionStorage.getItem('cognito-whoami.tokens') ?? localStorage.getItem('cognito-whoami.tokens'));
 }
+
+/** The emails the emulated Cognito has sent to `to` (codes, invitations), oldest first. */
+export async function emailsTo(config, to) {
+  const response = await fetch(new URL('/_ministack/ses/messages', config.cognito_endpoint));
+  if (!response.ok) throw new Error(`the emulator's mail log answered HTTP ${response.status}`);
+  const { messages } = await response.json();
+  return Object.values(messages).flat().filter((mail) => (mail.To ?? []).includes(to));
+}
+
+/** The code in the last email to `to`: its first run of six digits. */
+export async function emailedCode(config, to) {
+  const mails = await emailsTo(config, to);
+  const last = mails.at(-1);
+  if (!last) throw new Error(`no email to ${to}`);
+  const code = `${last.BodyText ?? ''} ${last.BodyHtml ?? ''}`.match(/(?<!\d)\d{6}(?!\d)/)?.[0];
+  if (!code) throw new Error(`no code in the email to ${to}: ${JSON.stringify(last)}`);
+  return code;
+}
+
+/** A six-digit code that is not `code`. */
+export function otherThan(code) {
+  return code === '000000' ? '111111' : '000000';
+}
+
+/** The pool's password policy, as DescribeUserPool gives it (what template.yaml deployed). */
+export async function passwordPolicy(config) {
+  const { UserPool: pool } = await cognito(config, 'DescribeUserPool', { UserPoolId: config.user_pool_id });
+  return pool.Policies.PasswordPolicy;
+}
+
+/** What has the keyboard focus, by its label or text, and whether the focus can be seen. */
+export async function focused(page) {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    const shown = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+    const name = (el.labels?.[0]?.textContent ?? el.textContent).trim().slice(0, 40);
+    return `${name}${shown ? '' : ' (focus not shown)'}`;
+  });
+}
+
+/** Opens the page at a phone's size. */
+export async function openOnPhone(browser, name) {
+  const phone = { viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+  return openPage(browser, name, phone);
+}
+
+/**
+ * Checks the form on screen as a phone user with a keyboard meets it: no sideways scrolling,
+ * every field labelled, touch targets 44 px tall, and Tab going through `order` (labels or
+ * button texts) from the field labelled `order[0]`, with the focus shown.
+ */
+export async function assertUsableOnPhone(page, order) {
+  const assert = (await import('node:assert/strict')).default;
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling');
+  const unlabelled = await page.evaluate(() =>
+    [...document.querySelectorAll('input')].filter((i) => i.labels.length === 0).map((i) => i.name),
+  );
+  assert.deepEqual(unlabelled, [], 'every field has a label');
+  const heights = await page.evaluate(() =>
+    [...document.querySelectorAll('input, button')].map((el) => [el.name || el.textContent.trim(), el.getBoundingClientRect().height]),
+  );
+  for (const [name, height] of heights) assert.ok(height >= 44, `${name}: a touch target at least 44 px tall, not ${height}`);
+  await page.getByLabel(order[0], { exact: true }).focus();
+  const seen = [await focused(page)];
+  for (let i = 1; i < order.length; i += 1) {
+    await page.keyboard.press('Tab');
+    seen.push(await focused(page));
+  }
+  assert.deepEqual(seen, order);
+}

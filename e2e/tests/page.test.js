@@ -21,6 +21,7 @@ import {
   disableUser,
   launch,
   openPage,
+  passwordPolicy,
   refreshWith,
   revokeToken,
   setPageClientFlows,
@@ -210,7 +211,8 @@ test('a temporary password leads to the new-password form, checked before sendin
   await page.getByLabel('New password', { exact: true }).fill('short');
   await page.getByLabel('Confirm new password', { exact: true }).fill('short');
   await page.getByRole('button', { name: 'Set new password' }).click();
-  await expectAlert(page, /at least 8 characters/);
+  // The pool's rules, which configure put into config.json.
+  await expectAlert(page, new RegExp(`at least ${(await passwordPolicy(cfg)).MinimumLength} characters`));
   await page.getByLabel('New password', { exact: true }).fill('New-Pass-123');
   await page.getByLabel('Confirm new password', { exact: true }).fill('New-Pass-123');
   await page.getByRole('button', { name: 'Set new password' }).click();
@@ -259,7 +261,7 @@ test('a reload restores the session; sign-out clears it and the refresh token st
   const refreshToken = JSON.parse(await storedTokens(page)).refresh_token;
   assert.deepEqual(await refreshWith(cfg, refreshToken), { status: 200, error: null }, 'it refreshes while signed in');
   const revoked = page.waitForResponse((response) => revoking(response.request()), TIMEOUT);
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await page.getByRole('button', { name: 'Sign in' }).waitFor(TIMEOUT);
   assert.equal((await revoked).status(), 200);
   await shot('signed-out');
@@ -281,7 +283,7 @@ test('signing out does not wait on revoking the token, nor need it to succeed', 
   // RevokeToken gets no answer at all; every other call goes through.
   await page.route(cognito, (route) => (revoking(route.request()) ? undefined : route.continue()));
   const revoke = page.waitForRequest(revoking, TIMEOUT);
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await page.getByRole('button', { name: 'Sign in' }).waitFor(TIMEOUT);
   assert.equal(await storedTokens(page), null);
   await revoke; // asked for, still unanswered

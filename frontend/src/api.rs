@@ -11,6 +11,7 @@ use std::rc::Rc;
 
 use futures::future::{FutureExt as _, LocalBoxFuture, Shared};
 use js_sys::futures::JsFuture;
+use leptos::wasm_split::{SplitLoaderError, wasm_split};
 use wasm_bindgen::JsCast as _;
 use whoami_shared::Email;
 use whoami_shared::api::{Envelope, Outcome};
@@ -29,6 +30,8 @@ use crate::errors::{AuthError, Call, WhoAmIError};
 use crate::json;
 use crate::session::{Freshness, Tokens};
 use crate::storage::TokenStore;
+
+pub mod self_service;
 
 /// Fetches and parses `config.json`. index.html preloads it, and the browser answers this
 /// request with the preloaded response, whose freshness is the server's `Cache-Control`
@@ -73,7 +76,7 @@ impl Anonymous {
     /// (refreshed if need be) by the first [`Authenticated::whoami`].
     pub fn restore(&self) -> Option<Authenticated> {
         let store = TokenStore::new(self.config.token_storage);
-        store.load().map(|tokens| Authenticated::new(Rc::clone(&self.config), store, tokens))
+        store.load().map(|tokens| Authenticated::new(Rc::clone(&self.config), store, tokens, true))
     }
 
     /// Signs in with the flow `config.json` chooses: SRP, where only a proof of the password
@@ -164,7 +167,7 @@ pub struct NewPasswordChallenge {
 }
 
 impl NewPasswordChallenge {
-    /// Sends the new password (already checked by [`crate::password::check`]).
+    /// Sends the new password (already checked by [`crate::password::Policy::check`]).
     pub async fn respond(&self, new_password: &str) -> Result<SignInStep, AuthError> {
         let config = &self.config;
         let request = RespondToAuthChallengeRequest {
@@ -199,7 +202,7 @@ fn next_step(config: &Rc<Config>, response: AuthResponse, username: &str) -> Res
         let store = TokenStore::new(config.token_storage);
         // If the browser refuses storage, the session still works until the page closes.
         store.save(&tokens);
-        return Ok(SignInStep::SignedIn(Authenticated::new(Rc::clone(config), store, tokens)));
+        return Ok(SignInStep::SignedIn(Authenticated::new(Rc::clone(config), store, tokens, false)));
     }
     match (response.challenge_name, response.session) {
         (Some(name), Some(session)) if name == NEW_PASSWORD_REQUIRED => {
@@ -225,6 +228,9 @@ struct Inner {
     /// The refresh in flight, which every caller in this tab that needs one awaits, so that
     /// two API calls at once cause one refresh, not two (other tabs wait on [`REFRESH_LOCK`]).
     refreshing: RefCell<Option<SharedRefresh>>,
+    /// The tokens came from storage (an earlier visit or another tab), so they may be about
+    /// to expire; tokens from a sign-in on this page are fresh.
+    restored: bool,
 }
 
 impl std::fmt::Debug for Inner {
@@ -242,16 +248,22 @@ enum ApiAnswer {
 }
 
 impl Authenticated {
-    fn new(config: Rc<Config>, store: TokenStore, tokens: Tokens) -> Self {
-        Self(Rc::new(Inner { config, store, tokens: RefCell::new(tokens), refreshing: RefCell::new(None) }))
+    fn new(config: Rc<Config>, store: TokenStore, tokens: Tokens, restored: bool) -> Self {
+        let tokens = RefCell::new(tokens);
+        Self(Rc::new(Inner { config, store, tokens, refreshing: RefCell::new(None), restored }))
     }
 
-    /// Asks the API who the user is, refreshing the ID token first if it expires within five
-    /// minutes. When the answer is final (the refresh token is refused), the stored tokens
+    /// Asks the API who the user is, refreshing the ID token first if it was restored from
+    /// storage and expires within five minutes (a token the gateway refuses is refreshed and
+    /// the call made once more, whatever its age). When the answer is final (the refresh token is refused), the stored tokens
     /// are dropped and [`WhoAmIError::ends_session`] is true; otherwise the session is kept.
     pub async fn whoami(&self) -> Result<Email, WhoAmIError> {
-        if self.0.tokens.borrow().freshness(now_secs()) == Freshness::RefreshFirst {
-            self.refresh().await?;
+        // Tokens from storage are checked first, in the module that refreshes tokens (a first
+        // visit needs neither). If it cannot be fetched, the API's answer decides, as below.
+        if self.0.restored
+            && let Ok(refreshing) = refresh_if_stale_module(self.clone()).await
+        {
+            refreshing.await?;
         }
         match self.call_api().await {
             ApiAnswer::Email(email) => Ok(email),
@@ -273,20 +285,18 @@ impl Authenticated {
     }
 
     /// Signs out at once: the stored tokens are removed before this returns. The refresh
-    /// token is then revoked in the background as a best effort; a failure (the network,
-    /// or an emulator that lacks RevokeToken) does not keep anyone signed in.
+    /// token is then revoked in the background as a best effort; a failure (the network, the
+    /// module that revokes not fetched, or an emulator that lacks RevokeToken) does not keep
+    /// anyone signed in.
     pub fn sign_out(self) -> Anonymous {
         self.0.store.clear();
         let config = Rc::clone(&self.0.config);
         if let Some(token) = self.0.tokens.borrow().refresh_token.clone() {
-            let request = RevokeTokenRequest {
-                client_id: config.app_client_id.to_string(),
-                token,
-                client_secret: config.app_client_secret.as_ref().map(|s| s.expose().to_owned()),
-            };
             let config = Rc::clone(&config);
             leptos::task::spawn_local(async move {
-                let _ = post_cognito(&config, TARGET_REVOKE_TOKEN, json::to_string(&request), Call::Refresh).await;
+                if let Ok(revoking) = revoke_module(config, token).await {
+                    revoking.await;
+                }
             });
         }
         Anonymous { config }
@@ -303,8 +313,22 @@ impl Authenticated {
         Anonymous { config: Rc::clone(&self.0.config) }
     }
 
-    /// Refreshes the tokens, joining a refresh already in flight.
+    /// Refreshes the tokens, joining a refresh already in flight. The code is in a wasm module
+    /// of its own ([`refresh_module`]), fetched the first time a tab needs it: a first visit,
+    /// whose tokens are fresh, never does.
     fn refresh(&self) -> impl Future<Output = Result<(), WhoAmIError>> + use<> {
+        let this = self.clone();
+        async move {
+            match refresh_module(this).await {
+                Ok(refreshing) => refreshing.await,
+                // The module could not be fetched: the network, which may come back.
+                Err(_) => Err(WhoAmIError::Refresh(AuthError::Unreachable)),
+            }
+        }
+    }
+
+    /// [`Self::refresh`] itself: joins the refresh in flight or starts one.
+    fn join_refresh(&self) -> impl Future<Output = Result<(), WhoAmIError>> + use<> {
         let shared = {
             let mut slot = self.0.refreshing.borrow_mut();
             if let Some(in_flight) = slot.as_ref() {
@@ -433,6 +457,50 @@ impl Authenticated {
     }
 }
 
+/// Loads the module that refreshes tokens, and refreshes `this`'s first if they expire within
+/// five minutes.
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "a fallible #[wasm_split] function returns a Result: its Err is the module not fetched"
+)]
+#[wasm_split(self_service, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn refresh_if_stale_module(
+    this: Authenticated,
+) -> Result<LocalBoxFuture<'static, Result<(), WhoAmIError>>, SplitLoaderError> {
+    let stale = this.0.tokens.borrow().freshness(now_secs()) == Freshness::RefreshFirst;
+    Ok(async move { if stale { this.join_refresh().await } else { Ok(()) } }.boxed_local())
+}
+
+/// Loads the module that refreshes tokens, and starts (or joins) a refresh of `this`'s.
+/// `Err` only when the module could not be fetched.
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "a fallible #[wasm_split] function returns a Result: its Err is the module not fetched"
+)]
+#[wasm_split(self_service, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn refresh_module(this: Authenticated) -> Result<LocalBoxFuture<'static, Result<(), WhoAmIError>>, SplitLoaderError> {
+    Ok(this.join_refresh().boxed_local())
+}
+
+/// Loads the module that revokes refresh tokens (the one that refreshes them: signing out is
+/// not part of most first visits either), and revokes `token`.
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "a fallible #[wasm_split] function returns a Result: its Err is the module not fetched"
+)]
+#[wasm_split(self_service, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn revoke_module(config: Rc<Config>, token: String) -> Result<LocalBoxFuture<'static, ()>, SplitLoaderError> {
+    let request = RevokeTokenRequest {
+        client_id: config.app_client_id.to_string(),
+        token,
+        client_secret: config.app_client_secret.as_ref().map(|s| s.expose().to_owned()),
+    };
+    Ok(async move {
+        let _ = post_cognito(&config, TARGET_REVOKE_TOKEN, json::to_string(&request), Call::Refresh).await;
+    }
+    .boxed_local())
+}
+
 /// The Web Lock every tab of the page takes to refresh the tokens.
 const REFRESH_LOCK: &str = "cognito-whoami.refresh";
 
@@ -446,6 +514,17 @@ fn client_secret_hash(config: &Config, username: &str) -> Option<String> {
 /// returns the text of a successful answer. Not generic over the request and answer types,
 /// so that the page's wasm holds one copy of this code, not one per operation.
 async fn post_cognito(config: &Config, target: &str, body: Option<String>, call: Call) -> Result<String, AuthError> {
+    match send_cognito(config, target, body).await? {
+        Ok(text) => Ok(text),
+        Err((status, text)) => Err(AuthError::from_response(call, status, &text)),
+    }
+}
+
+/// What Cognito answered: the text of a success, or the status and text of a refusal.
+type CognitoAnswer = Result<String, (u16, String)>;
+
+/// POSTs one Cognito operation; `Err` only when no answer came (or none could be sent).
+async fn send_cognito(config: &Config, target: &str, body: Option<String>) -> Result<CognitoAnswer, AuthError> {
     let body = body.ok_or_else(|| AuthError::Unexpected("the request could not be written".to_owned()))?;
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
@@ -455,7 +534,7 @@ async fn post_cognito(config: &Config, target: &str, body: Option<String>, call:
     init.set_body(&body.into());
     let response = send(&config.cognito_endpoint, &init).await.ok_or(AuthError::Unreachable)?;
     let text = text(&response).await.ok_or(AuthError::Unreachable)?;
-    if response.ok() { Ok(text) } else { Err(AuthError::from_response(call, response.status(), &text)) }
+    Ok(if response.ok() { Ok(text) } else { Err((response.status(), text)) })
 }
 
 /// Reads a successful InitiateAuth or RespondToAuthChallenge answer.

@@ -4,11 +4,11 @@
 
 use std::any::Any;
 use std::cell::RefCell;
-use std::future::Future;
 use std::rc::Rc;
 
+use futures::future::{FutureExt as _, LocalBoxFuture};
 use leptos::either::{Either, EitherOf3};
-use leptos::ev::SubmitEvent;
+use leptos::ev::{MouseEvent, SubmitEvent};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_split::{SplitLoaderError, wasm_split};
@@ -18,7 +18,9 @@ use whoami_shared::Email;
 use crate::api::{Anonymous, Authenticated, NewPasswordChallenge, SignInStep};
 use crate::config::{Config, ConfigError};
 use crate::errors::AuthError;
-use crate::password;
+use crate::password::Policy;
+
+mod self_service;
 
 /// Renders the page into `parent` (index.html's `<main>`, below its title) once
 /// `config.json` has been read, replacing index.html's "Loading…" line.
@@ -49,6 +51,23 @@ enum Screen {
     SignIn(Anonymous),
     NewPassword(Rc<NewPasswordChallenge>),
     SignedIn(Authenticated),
+    /// A forgotten password, signing up or confirming an account (loaded on demand).
+    SelfService(Anonymous, SelfService),
+    /// Changing the password while signed in (loaded on demand).
+    ChangePassword(Authenticated),
+}
+
+/// Which of a signed-out user's own screens to open.
+#[derive(Debug, Clone)]
+enum SelfService {
+    ForgotPassword,
+    SignUp,
+    /// An account signed up but not confirmed: the emailed code, then signing in with the
+    /// password the user just typed.
+    Confirm {
+        email: Email,
+        password: String,
+    },
 }
 
 /// The page's shared state; every field is a copyable signal handle.
@@ -170,11 +189,21 @@ fn Signed(config: Config) -> impl IntoView {
                 Screen::SignIn(anonymous) => EitherOf3::A(view! { <SignInForm ui anonymous /> }),
                 Screen::NewPassword(challenge) => EitherOf3::B(on_demand(
                     ui,
-                    new_password_screen(ui, Rc::clone(&challenge)),
+                    new_password_screen(ui, Rc::clone(&challenge)).boxed_local(),
                     // Signing in again asks for the module again.
-                    move || Screen::SignIn(challenge.cancel()),
+                    Box::new(move || Screen::SignIn(challenge.cancel())),
                 )),
                 Screen::SignedIn(_) => EitherOf3::C(view! { <SignedIn ui /> }),
+                Screen::SelfService(anonymous, start) => EitherOf3::B(on_demand(
+                    ui,
+                    self_service::self_service_screen(ui, anonymous.clone(), start).boxed_local(),
+                    Box::new(move || Screen::SignIn(anonymous)),
+                )),
+                Screen::ChangePassword(session) => EitherOf3::B(on_demand(
+                    ui,
+                    self_service::change_password_screen(ui, session.clone()).boxed_local(),
+                    Box::new(move || Screen::SignedIn(session)),
+                )),
             }
         }}
     }
@@ -183,6 +212,7 @@ fn Signed(config: Config) -> impl IntoView {
 #[component]
 fn SignInForm(ui: Ui, anonymous: Anonymous) -> impl IntoView {
     let busy = RwSignal::new(false);
+    let signing_in = anonymous.clone();
 
     let submit = move |ev: SubmitEvent| {
         let Some([email, password]) = submitted(&ev, busy, ["email", "password"]) else {
@@ -198,15 +228,29 @@ fn SignInForm(ui: Ui, anonymous: Anonymous) -> impl IntoView {
             return;
         }
         busy.set(true);
-        let anonymous = anonymous.clone();
+        let anonymous = signing_in.clone();
         spawn_local(async move {
             let result = anonymous.sign_in(&email, &password).await;
             busy.set(false);
             match result {
                 Ok(step) => ui.advance(step),
+                Err(AuthError::NotConfirmed) => {
+                    ui.screen.set(Screen::SelfService(anonymous, SelfService::Confirm { email, password }));
+                }
                 Err(error) => ui.fail(error.to_string()),
             }
         });
+    };
+    let sign_up = anonymous.config().sign_up;
+    // As in the signed-in view: one handler for both buttons, by their `data-action`.
+    let open = move |ev: MouseEvent| {
+        let start = match action(&ev).as_deref() {
+            Some("forgot-password") => SelfService::ForgotPassword,
+            Some("sign-up") => SelfService::SignUp,
+            _ => return,
+        };
+        ui.clear();
+        ui.screen.set(Screen::SelfService(anonymous.clone(), start));
     };
 
     view! {
@@ -218,6 +262,14 @@ fn SignInForm(ui: Ui, anonymous: Anonymous) -> impl IntoView {
             <button type="submit" disabled=move || busy.get()>
                 {move || if busy.get() { "Signing in…" } else { "Sign in" }}
             </button>
+            <div on:click=open>
+                <button type="button" class="secondary" data-action="forgot-password">
+                    "Forgot your password?"
+                </button>
+                <button type="button" class="secondary" data-action="sign-up" hidden=!sign_up>
+                    "Create account"
+                </button>
+            </div>
         </form>
     }
 }
@@ -238,10 +290,11 @@ const NOT_LOADED: &str = "Part of this page could not be loaded. Check your conn
 /// mounts itself into and starts `load`, the call of its `#[wasm_split(<module>, fallible)]`
 /// function (which ends with [`mount_on_demand`]). If the module cannot be fetched, the user
 /// goes to the screen `instead` gives, with a sentence; the next call fetches it again.
+/// Boxed, so that every screen shares one copy of this and one type of view.
 fn on_demand(
     ui: Ui,
-    load: impl Future<Output = Result<(), SplitLoaderError>> + 'static,
-    instead: impl FnOnce() -> Screen + 'static,
+    load: LocalBoxFuture<'static, Result<(), SplitLoaderError>>,
+    instead: Box<dyn FnOnce() -> Screen>,
 ) -> impl IntoView {
     spawn_local(async move {
         if load.await.is_err() {
@@ -264,7 +317,11 @@ fn mount_on_demand<V: IntoView + 'static>(still_here: bool, screen: impl FnOnce(
 }
 
 /// The new-password form, loaded the first time a user with a temporary password signs in.
-#[wasm_split(new_password, wasm_split_path = ::leptos::wasm_split, fallible)]
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "a fallible #[wasm_split] function returns a Result: its Err is the module not fetched"
+)]
+#[wasm_split(self_service, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn new_password_screen(ui: Ui, challenge: Rc<NewPasswordChallenge>) -> Result<(), SplitLoaderError> {
     let still_here = ui.screen.with_untracked(|s| matches!(s, Screen::NewPassword(c) if Rc::ptr_eq(c, &challenge)));
     mount_on_demand(still_here, move || view! { <NewPasswordForm ui challenge /> });
@@ -277,12 +334,13 @@ fn NewPasswordForm(ui: Ui, challenge: Rc<NewPasswordChallenge>) -> impl IntoView
     // The form replaces the sign-in form: put the cursor where the user types next.
     request_animation_frame(|| focus("new-password"));
     let cancel_challenge = Rc::clone(&challenge);
+    let policy = challenge.password_policy();
     let submit = move |ev: SubmitEvent| {
         let Some([new_password, confirm]) = submitted(&ev, busy, ["new-password", "confirm-password"]) else {
             return;
         };
         ui.alert.set(None);
-        if let Err(problem) = password::check(&new_password, &confirm) {
+        if let Err(problem) = policy.check(&new_password, &confirm) {
             ui.fail(problem.to_string());
             return;
         }
@@ -312,24 +370,7 @@ fn NewPasswordForm(ui: Ui, challenge: Rc<NewPasswordChallenge>) -> impl IntoView
 
     view! {
         <form on:submit=submit novalidate aria-busy=move || if busy.get() { "true" } else { "false" }>
-            <label for="new-password">"New password"</label>
-            <input
-                id="new-password"
-                name="new-password"
-                type="password"
-                autocomplete="new-password"
-                aria-describedby="policy"
-            />
-            <label for="confirm-password">"Confirm new password"</label>
-            <input
-                id="confirm-password"
-                name="confirm-password"
-                type="password"
-                autocomplete="new-password"
-            />
-            <p id="policy" class="muted">
-                "At least 8 characters, with a lowercase and an uppercase letter, a digit and a symbol."
-            </p>
+            <NewPasswordFields policy label="New password" confirm="Confirm new password" />
             <button type="submit" disabled=move || busy.get()>
                 {move || if busy.get() { "Saving…" } else { "Set new password" }}
             </button>
@@ -342,23 +383,40 @@ fn NewPasswordForm(ui: Ui, challenge: Rc<NewPasswordChallenge>) -> impl IntoView
 
 #[component]
 fn SignedIn(ui: Ui) -> impl IntoView {
-    let sign_out = move |_| {
+    // The buttons below share one handler, which reads each one's `data-action`: one closure
+    // in the wasm rather than one per button.
+    let act = move |ev: MouseEvent| {
         let Some(session) = ui.session() else { return };
-        ui.clear();
-        ui.email.set(None);
-        ui.checking.set(false);
-        ui.screen.set(Screen::SignIn(session.sign_out()));
-        ui.notice.set(Some("You are signed out.".to_owned()));
-    };
-    let retry = move |_| {
-        if let Some(session) = ui.session() {
-            ui.alert.set(None);
-            ui.check(session);
+        match action(&ev).as_deref() {
+            Some("sign-out") => {
+                ui.clear();
+                ui.email.set(None);
+                ui.checking.set(false);
+                ui.screen.set(Screen::SignIn(session.sign_out()));
+                ui.notice.set(Some("You are signed out.".to_owned()));
+            }
+            Some("change-password") => {
+                ui.clear();
+                ui.screen.set(Screen::ChangePassword(session));
+            }
+            Some("sign-out-everywhere") => {
+                ui.clear();
+                spawn_local(async move {
+                    if self_service::sign_out_everywhere(ui, session).await.is_err() {
+                        ui.fail(NOT_LOADED.to_owned());
+                    }
+                });
+            }
+            Some("retry") => {
+                ui.alert.set(None);
+                ui.check(session);
+            }
+            _ => {}
         }
     };
 
     view! {
-        <section class="signed-in">
+        <section class="signed-in" on:click=act>
             {move || match ui.email.get() {
                 Some(email) => {
                     EitherOf3::A(view! {
@@ -373,16 +431,42 @@ fn SignedIn(ui: Ui) -> impl IntoView {
                 }
                 None => {
                     EitherOf3::C(view! {
-                        <button type="button" on:click=retry>
+                        <button type="button" data-action="retry">
                             "Try again"
                         </button>
                     })
                 }
             }}
-            <button type="button" class="secondary" on:click=sign_out>
+            <button type="button" class="secondary" data-action="change-password">
+                "Change password"
+            </button>
+            <button type="button" class="secondary" data-action="sign-out">
                 "Sign out"
             </button>
+            <button type="button" class="secondary" data-action="sign-out-everywhere">
+                "Sign out everywhere"
+            </button>
         </section>
+    }
+}
+
+/// The `data-action` of the element a click was on.
+fn action(ev: &MouseEvent) -> Option<String> {
+    ev.target()?.dyn_into::<web_sys::Element>().ok()?.get_attribute("data-action")
+}
+
+/// A password to set (`label`: "New password", or "Password" when signing up), its
+/// confirmation (labelled `confirm`) and the pool's rules, for every form that sets one.
+#[component]
+fn NewPasswordFields(policy: Policy, label: &'static str, confirm: &'static str) -> impl IntoView {
+    view! {
+        <label for="new-password">{label}</label>
+        <input id="new-password" name="new-password" type="password" autocomplete="new-password" aria-describedby="policy" />
+        <label for="confirm-password">{confirm}</label>
+        <input id="confirm-password" name="confirm-password" type="password" autocomplete="new-password" />
+        <p id="policy" class="muted">
+            {policy.describe()}
+        </p>
     }
 }
 
@@ -391,13 +475,13 @@ const ALERT_ID: &str = "alert";
 
 /// Takes over a form's submission: stops the browser's own, and gives the current values of
 /// the inputs named `names`, unless the form's request is still in flight (`busy`).
-fn submitted(ev: &SubmitEvent, busy: RwSignal<bool>, names: [&str; 2]) -> Option<[String; 2]> {
+fn submitted<const N: usize>(ev: &SubmitEvent, busy: RwSignal<bool>, names: [&str; N]) -> Option<[String; N]> {
     ev.prevent_default();
     if busy.get_untracked() {
         return None;
     }
-    let [first, second] = names.map(|name| field(ev, name));
-    Some([first?, second?])
+    let values = names.map(|name| field(ev, name));
+    values.iter().all(Option::is_some).then(|| values.map(Option::unwrap_or_default))
 }
 
 /// The current value of the input named `name` in the form that `ev` submits.

@@ -48,6 +48,22 @@ pub struct Config {
     pub auth_flow: SignInFlow,
     /// Public to every visitor once it is in `config.json`; the page warns when it is used.
     pub app_client_secret: Option<ClientSecret>,
+    /// Whether anyone may create an account (`sign_up`: `true` only where the pool allows it).
+    pub sign_up: bool,
+    /// `config.json` as read: the screens loaded on demand read the keys only they use (the
+    /// password policy, [`crate::password::Policy::from_config`]) themselves, so that the
+    /// first visit's wasm does not carry that code.
+    pub text: ConfigText,
+}
+
+/// The text of `config.json`, which may hold the app client's secret: never shown by `Debug`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ConfigText(pub String);
+
+impl fmt::Debug for ConfigText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ConfigText(..)")
+    }
 }
 
 /// Why there is no usable configuration. Each message names the file and the key.
@@ -113,6 +129,8 @@ impl Config {
             token_storage,
             auth_flow,
             app_client_secret,
+            sign_up: keys.sign_up == Some(true),
+            text: ConfigText(text.to_owned()),
         })
     }
 }
@@ -136,6 +154,8 @@ struct Keys {
     auth_flow: Field,
     #[serde(default)]
     app_client_secret: Field,
+    #[serde(default)]
+    sign_up: Option<bool>,
 }
 
 /// One key's value as the page sees it: absent (or null), a string, or anything else (an
@@ -287,6 +307,9 @@ mod tests {
         let secret = Config::parse(&with("app_client_secret", "s3cr3t".into())).unwrap();
         assert_eq!(secret.app_client_secret.as_ref().map(ClientSecret::expose), Some("s3cr3t"));
         assert!(!format!("{secret:?}").contains("s3cr3t"));
+        assert!(Config::parse(&with("sign_up", true.into())).unwrap().sign_up);
+        assert!(!Config::parse(&with("sign_up", false.into())).unwrap().sign_up);
+        assert!(!Config::parse(GOOD).unwrap().sign_up, "no sign-up unless config.json says so");
     }
 
     #[test]

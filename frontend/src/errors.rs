@@ -45,6 +45,8 @@ pub enum Call {
     SignIn,
     NewPassword,
     Refresh,
+    /// What users do for themselves (`api::self_service`), once its own exceptions are read.
+    Account,
 }
 
 impl AuthError {

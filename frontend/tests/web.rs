@@ -9,7 +9,7 @@
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use whoami_frontend::config::{Config, TokenStorage};
 use whoami_frontend::errors::{AuthError, Call};
-use whoami_frontend::password::{self, PasswordProblem};
+use whoami_frontend::password::{PasswordProblem, Policy};
 use whoami_frontend::session::{Freshness, REFRESH_MARGIN_SECS, Tokens, freshness};
 use whoami_frontend::storage::{KEY, TokenStore};
 use whoami_shared::secret_hash::secret_hash;
@@ -133,8 +133,19 @@ fn config_and_password_checks() {
         let error = Config::parse(&text).unwrap_err().to_string();
         assert!(error.contains("`region` in config.json must be a string"), "{value}: {error}");
     }
-    assert_eq!(password::check("New-Pass-123", "New-Pass-123"), Ok(()));
-    assert_eq!(password::check("New-Pass-123", "x"), Err(PasswordProblem::Mismatch));
+    let policy = Policy::default();
+    assert_eq!(policy.check("New-Pass-123", "New-Pass-123"), Ok(()));
+    assert_eq!(policy.check("New-Pass-123", "x"), Err(PasswordProblem::Mismatch));
+    // The pool's policy, read by the browser's JSON reader (a number, booleans).
+    let pool = Policy::from_config(
+        r#"{"region": "us-east-1", "password_min_length": 12, "password_require_symbols": false, "sign_up": true}"#,
+    );
+    assert_eq!(pool, Policy { min_length: 12, symbol: false, ..Policy::default() });
+    assert!(Config::parse(
+        r#"{"region":"us-east-1","user_pool_id":"us-east-1_abc","app_client_id":"abc","api_url":"http://127.0.0.1:8080/api/","sign_up":true}"#
+    )
+    .unwrap()
+    .sign_up);
 }
 
 /// A token's `exp` claim alone, for the JSON reader's number checks.

@@ -1,6 +1,7 @@
 //! Types every cognito-whoami crate speaks: identifiers parsed once, the API's wire format,
 //! the configuration files' formats, the app client secret, unverified token decoding,
-//! Cognito's SECRET_HASH and its hosted sign-in page's OAuth requests (PKCE).
+//! Cognito's SECRET_HASH, its wire format (sign-in, and the self-service calls) and its hosted
+//! sign-in page's OAuth requests (PKCE).
 //!
 //! This crate does no I/O and builds for wasm32, so the page, the Lambda, the admin CLI and
 //! the local gateway all use the same definitions instead of copies that drift apart.
@@ -13,6 +14,7 @@ pub mod ids;
 pub mod oauth;
 pub mod secret;
 pub mod secret_hash;
+pub mod self_service;
 pub mod srp;
 pub mod token;
 

@@ -22,7 +22,8 @@ pub fn run(ws: &Workspace, seconds: u32, connections: &[u32]) -> anyhow::Result<
     let release = binary.parent().map(Path::to_path_buf).unwrap_or_default();
     let state = ws.local("bench");
     // A log line per request would make this a benchmark of the terminal.
-    let files = StackFiles { binary: &binary, lambda_zip: &lambda_zip, dist: &dist, state_dir: &state };
+    let files =
+        StackFiles { binary: &binary, lambda_zip: &lambda_zip, dist: &dist, state_dir: &state, self_sign_up: false };
     let stack = Stack::start(ws, &files, &tools, "warn")?;
     let ready = &stack.ready;
     let url = format!("{}api/", stack.url());

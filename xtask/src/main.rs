@@ -39,6 +39,10 @@ enum Command {
         /// The port for the page and the API
         #[arg(long, default_value_t = 8080)]
         port: u16,
+        /// Deploy the pool with self sign-up on (template.yaml's SelfSignUp=true): the page
+        /// offers "Create account"
+        #[arg(long)]
+        self_sign_up: bool,
     },
     /// Everything CI checks: setup, rustfmt, clippy (-D warnings), every test, and the
     /// page's release build.
@@ -86,7 +90,7 @@ fn main() -> ExitCode {
 fn run(command: &Command, ws: &Workspace) -> anyhow::Result<()> {
     match command {
         Command::Setup => setup::run(ws).map(drop),
-        Command::Dev { port } => dev::run(ws, *port),
+        Command::Dev { port, self_sign_up } => dev::run(ws, *port, *self_sign_up),
         Command::Test => test::run(ws),
         Command::BuildWeb => {
             let tools = setup::run(ws)?;

@@ -36,7 +36,7 @@ pub enum Profile {
     Release,
 }
 
-/// What the stack is made of and where it keeps its files.
+/// What the stack is made of, where it keeps its files, and how its pool is set up.
 #[derive(Debug, Clone)]
 pub struct StackFiles<'a> {
     /// `whoami-local`; `whoami-admin` must be beside it.
@@ -47,6 +47,9 @@ pub struct StackFiles<'a> {
     pub dist: &'a Path,
     /// Where the stack writes config.json, whoami.toml and the emulator's files.
     pub state_dir: &'a Path,
+    /// Deploy with self sign-up on (template.yaml's `SelfSignUp`), as `whoami-local
+    /// --self-sign-up` does.
+    pub self_sign_up: bool,
 }
 
 /// A running `whoami-local`; dropping it stops the stack (the emulator included).
@@ -73,6 +76,9 @@ impl StackFiles<'_> {
             .arg(self.dist)
             .arg("--state-dir")
             .arg(self.state_dir);
+        if self.self_sign_up {
+            command.arg("--self-sign-up");
+        }
         command
     }
 }

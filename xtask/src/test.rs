@@ -87,7 +87,8 @@ fn wasm_tests(ws: &Workspace, tools: &setup::Tools) -> anyhow::Result<()> {
 }
 
 /// The page's flows in headless Chromium through a real local stack (e2e/), then the fault
-/// test that kills the emulator, then a second start of the stack to show it comes back.
+/// test that kills the emulator, then a second start of the stack to show it comes back, then
+/// signing up on a stack whose pool allows it.
 fn browser_tests(ws: &Workspace, tools: &setup::Tools, dist: &Path, lambda_zip: &Path) -> anyhow::Result<()> {
     let e2e = ws.root.join("e2e");
     if !e2e.join("node_modules").join("playwright-core").exists() {
@@ -100,7 +101,7 @@ fn browser_tests(ws: &Workspace, tools: &setup::Tools, dist: &Path, lambda_zip: 
     let binary = ws.target_dir.join("debug").join("whoami-local");
     let state = ws.local("e2e");
     let artifacts = state.join("screenshots");
-    let files = StackFiles { binary: &binary, lambda_zip, dist, state_dir: &state };
+    let files = StackFiles { binary: &binary, lambda_zip, dist, state_dir: &state, self_sign_up: false };
     let stack = Stack::start(ws, &files, tools, "info")?;
     let npm = |what: &str, script: &str| {
         cmd::run(
@@ -118,6 +119,18 @@ fn browser_tests(ws: &Workspace, tools: &setup::Tools, dist: &Path, lambda_zip: 
     drop(stack);
     let again = Stack::start(ws, &files, tools, "info")?;
     eprintln!("xtask: the stack starts again after the emulator was killed ({})", again.url());
+    drop(again);
+    // Signing up needs a pool that allows it, which the default stack's does not.
+    let state = ws.local("e2e-sign-up");
+    let sign_up = Stack::start(ws, &StackFiles { state_dir: &state, self_sign_up: true, ..files }, tools, "info")?;
+    cmd::run(
+        &format!("running the sign-up browser tests against {} (self sign-up on)", sign_up.url()),
+        Command::new("npm")
+            .args(["run", "--silent", "test:sign-up"])
+            .env("WHOAMI_E2E_URL", sign_up.url())
+            .env("WHOAMI_E2E_ARTIFACTS", &artifacts)
+            .current_dir(&e2e),
+    )?;
     eprintln!("xtask: screenshots of each step are in {}", artifacts.display());
     Ok(())
 }
