@@ -184,22 +184,41 @@ impl HostedUi {
 
 /// Waits for the browser's request to the callback path that carries an answer to a sign-in
 /// (a code or an error), answering anything else (a favicon, a stray request) with 404 or 400.
+/// Each connection is read on its own task: a browser may open a connection it sends nothing
+/// on (a preconnect), which must not hold up the one that brings the answer.
 async fn next_callback(loopback: &TcpListener) -> (Callback, TcpStream) {
+    let (found, mut answers) = tokio::sync::mpsc::channel(1);
     loop {
-        let Ok((mut stream, _)) = loopback.accept().await else { continue };
-        let Ok(Some(target)) = tokio::time::timeout(REQUEST_TIMEOUT, read_request_target(&mut stream)).await else {
-            continue;
-        };
-        let Some(url) = Url::parse(&format!("http://127.0.0.1{target}")).ok().filter(|u| u.path() == CALLBACK_PATH)
-        else {
-            respond(&mut stream, "404 Not Found", NOT_FOUND).await;
-            continue;
-        };
-        match Callback::from_query(url.query_pairs()) {
-            Some(callback) => return (callback, stream),
-            None => respond(&mut stream, "400 Bad Request", NOT_AN_ANSWER).await,
+        tokio::select! {
+            accepted = loopback.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let found = found.clone();
+                tokio::spawn(async move {
+                    if let Some(answer) = read_callback(stream).await {
+                        let _ = found.send(answer).await;
+                    }
+                });
+            }
+            Some(answer) = answers.recv() => return answer,
         }
     }
+}
+
+/// The answer one connection brings, with the connection to reply on; `None` (the request
+/// answered with 404 or 400, or dropped) when it brings none.
+async fn read_callback(mut stream: TcpStream) -> Option<(Callback, TcpStream)> {
+    let Ok(Some(target)) = tokio::time::timeout(REQUEST_TIMEOUT, read_request_target(&mut stream)).await else {
+        return None;
+    };
+    let Some(url) = Url::parse(&format!("http://127.0.0.1{target}")).ok().filter(|u| u.path() == CALLBACK_PATH) else {
+        respond(&mut stream, "404 Not Found", NOT_FOUND).await;
+        return None;
+    };
+    let Some(callback) = Callback::from_query(url.query_pairs()) else {
+        respond(&mut stream, "400 Bad Request", NOT_AN_ANSWER).await;
+        return None;
+    };
+    Some((callback, stream))
 }
 
 /// The request target of a `GET` request (`/callback?code=...`), read from its request line;
