@@ -4,6 +4,7 @@
 // what `cargo xtask test` starts). Users are created through the emulated Cognito's admin API,
 // whose address and ids come from the page's own /config.json.
 
+import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import aws4 from 'aws4';
@@ -221,6 +222,43 @@ export async function storedTokens(page) {
   return page.evaluate(() => sessionStorage.getItem('cognito-whoami.tokens') ?? localStorage.getItem('cognito-whoami.tokens'));
 }
 
+/** How long a test waits for the page to show something. */
+export const TIMEOUT = { timeout: 10_000 };
+
+/** Console errors that mean a bug rather than an answer the page handled (a 400 logs one). */
+export function assertNoBreakage(errors) {
+  const bad = errors.filter((e) => /Content.Security.Policy|panicked|RuntimeError|unreachable executed/i.test(e));
+  assert.deepEqual(bad, []);
+}
+
+/** Waits for the email the API returned and checks it is `email`. */
+export async function expectEmail(page, email) {
+  const shown = page.locator('#email-shown');
+  await shown.waitFor(TIMEOUT);
+  assert.equal((await shown.textContent()).trim(), email);
+}
+
+/** Waits for the alert, checks its sentence, and that it took the focus. */
+export async function expectAlert(page, pattern) {
+  await page.waitForFunction(() => document.querySelector('[role=alert]')?.textContent.trim(), null, TIMEOUT);
+  assert.match(await page.getByRole('alert').textContent(), pattern);
+  // Focus moves to the error so that keyboard and screen-reader users meet it at once.
+  await page.waitForFunction(() => document.activeElement?.getAttribute('role') === 'alert', null, TIMEOUT);
+}
+
+/** Waits for the page's notice (what happened, said politely) and checks its sentence. */
+export async function expectNotice(page, pattern) {
+  await page.waitForFunction(() => document.querySelector('p[role=status]')?.textContent.trim(), null, TIMEOUT);
+  assert.match(await page.locator('p[role=status]').first().textContent(), pattern);
+}
+
+/** Goes to the page in `opened` (from `openPage` or `openOnPhone`) and waits for the sign-in form. */
+export async function atSignIn(opened) {
+  await opened.page.goto(base);
+  await opened.page.getByRole('button', { name: 'Sign in' }).waitFor(TIMEOUT);
+  return opened;
+}
+
 /** The emails the emulated Cognito has sent to `to` (codes, invitations), oldest first. */
 export async function emailsTo(config, to) {
   const response = await fetch(new URL('/_ministack/ses/messages', config.cognito_endpoint));
@@ -273,7 +311,6 @@ export async function openOnPhone(browser, name) {
  * button texts) from the field labelled `order[0]`, with the focus shown.
  */
 export async function assertUsableOnPhone(page, order) {
-  const assert = (await import('node:assert/strict')).default;
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling');
   const unlabelled = await page.evaluate(() =>
     [...document.querySelectorAll('input')].filter((i) => i.labels.length === 0).map((i) => i.name),

@@ -7,7 +7,23 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { assertUsableOnPhone, base, config, emailedCode, emailsTo, launch, openOnPhone, openPage, otherThan, signIn } from '../lib.js';
+import {
+  TIMEOUT,
+  assertNoBreakage,
+  assertUsableOnPhone,
+  atSignIn,
+  config,
+  emailedCode,
+  emailsTo,
+  expectAlert,
+  expectEmail,
+  expectNotice,
+  launch,
+  openOnPhone,
+  openPage,
+  otherThan,
+  signIn,
+} from '../lib.js';
 
 let browser;
 let cfg;
@@ -22,41 +38,12 @@ after(async () => {
   await browser?.close();
 });
 
-const TIMEOUT = { timeout: 10_000 };
 const PASSWORD = 'Signed-Up-123';
 
 let counter = 0;
 function newEmail() {
   counter += 1;
   return `sign-up-${process.pid}-${Date.now()}-${counter}@example.com`;
-}
-
-async function open(name, opened = null) {
-  const { context, page, errors, shot } = opened ?? (await openPage(browser, name));
-  await page.goto(base);
-  await page.getByRole('button', { name: 'Sign in' }).waitFor(TIMEOUT);
-  return { context, page, errors, shot };
-}
-
-async function expectEmail(page, email) {
-  const shown = page.locator('#email-shown');
-  await shown.waitFor(TIMEOUT);
-  assert.equal((await shown.textContent()).trim(), email);
-}
-
-async function expectAlert(page, pattern) {
-  await page.waitForFunction(() => document.querySelector('[role=alert]')?.textContent.trim(), null, TIMEOUT);
-  assert.match(await page.getByRole('alert').textContent(), pattern);
-}
-
-async function expectNotice(page, pattern) {
-  await page.waitForFunction(() => document.querySelector('[role=status]')?.textContent.trim(), null, TIMEOUT);
-  assert.match(await page.locator('p[role=status]').textContent(), pattern);
-}
-
-function assertNoBreakage(errors) {
-  const bad = errors.filter((e) => /Content.Security.Policy|panicked|RuntimeError|unreachable executed/i.test(e));
-  assert.deepEqual(bad, []);
 }
 
 async function fillSignUp(page, email) {
@@ -71,7 +58,7 @@ async function fillSignUp(page, email) {
 
 test('a new user signs up, a wrong code is refused, the emailed code confirms the account and signs them in', async () => {
   const email = newEmail();
-  const { context, page, errors, shot } = await open('sign-up');
+  const { context, page, errors, shot } = await atSignIn(await openPage(browser, 'sign-up'));
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.getByLabel('Email', { exact: true }).waitFor(TIMEOUT);
   await page.getByLabel('Email', { exact: true }).fill(email);
@@ -97,10 +84,10 @@ test('a new user signs up, a wrong code is refused, the emailed code confirms th
 
 test('signing up with an email that has an account says so', async () => {
   const email = newEmail();
-  const first = await open('sign-up-twice-1');
+  const first = await atSignIn(await openPage(browser, 'sign-up-twice-1'));
   await fillSignUp(first.page, email);
   await first.context.close();
-  const { context, page, errors } = await open('sign-up-twice-2');
+  const { context, page, errors } = await atSignIn(await openPage(browser, 'sign-up-twice-2'));
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
@@ -113,10 +100,10 @@ test('signing up with an email that has an account says so', async () => {
 
 test('an account left unconfirmed is offered the code form at sign-in, and a new code confirms it', async () => {
   const email = newEmail();
-  const first = await open('unconfirmed-1');
+  const first = await atSignIn(await openPage(browser, 'unconfirmed-1'));
   await fillSignUp(first.page, email);
   await first.context.close();
-  const { context, page, errors, shot } = await open('unconfirmed-2', await openOnPhone(browser, 'unconfirmed-2'));
+  const { context, page, errors, shot } = await atSignIn(await openOnPhone(browser, 'unconfirmed-2'));
   await signIn(page, { email, password: PASSWORD });
   await page.getByLabel('Code from the email').waitFor(TIMEOUT);
   await expectNotice(page, /not confirmed yet/);
@@ -134,7 +121,7 @@ test('an account left unconfirmed is offered the code form at sign-in, and a new
 });
 
 test('on a phone, with the keyboard: the sign-up form', async () => {
-  const { context, page, errors } = await open('sign-up-phone', await openOnPhone(browser, 'sign-up-phone'));
+  const { context, page, errors } = await atSignIn(await openOnPhone(browser, 'sign-up-phone'));
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.waitForFunction(() => document.activeElement?.id === 'sign-up-email', null, TIMEOUT);
   await assertUsableOnPhone(page, ['Email', 'Password', 'Confirm password', 'Create account', 'Back to sign in']);

@@ -13,12 +13,16 @@ import { createHmac } from 'node:crypto';
 import { after, before, test } from 'node:test';
 
 import {
+  TIMEOUT,
+  assertNoBreakage,
   base,
   config,
   createClientWithSecret,
   createUser,
   deleteClient,
   disableUser,
+  expectAlert,
+  expectEmail,
   launch,
   openPage,
   passwordPolicy,
@@ -43,7 +47,6 @@ after(async () => {
 });
 
 const PASSWORD = 'Good-Pass-123';
-const TIMEOUT = { timeout: 10_000 };
 
 /** Whether a request goes to the sign-in service (the emulated Cognito). */
 const cognito = (url) => url.href.startsWith(new URL(cfg.cognito_endpoint).href);
@@ -61,12 +64,6 @@ function gate() {
   return { opened, open };
 }
 
-/** Console errors that mean a bug rather than an answer the page handled (a 400 logs one). */
-function assertNoBreakage(errors) {
-  const bad = errors.filter((e) => /Content.Security.Policy|panicked|RuntimeError|unreachable executed/i.test(e));
-  assert.deepEqual(bad, []);
-}
-
 /** Opens the page and waits for the sign-in form. */
 async function open(name) {
   const opened = await openPage(browser, name);
@@ -74,20 +71,6 @@ async function open(name) {
   await opened.page.getByRole('button', { name: 'Sign in' }).waitFor(TIMEOUT);
   await opened.shot('form');
   return opened;
-}
-
-async function expectEmail(page, email) {
-  const shown = page.locator('#email-shown');
-  await shown.waitFor(TIMEOUT);
-  assert.equal((await shown.textContent()).trim(), email);
-}
-
-async function expectAlert(page, pattern) {
-  const alert = page.getByRole('alert');
-  await page.waitForFunction(() => document.querySelector('[role=alert]')?.textContent.trim(), null, TIMEOUT);
-  assert.match(await alert.textContent(), pattern);
-  // Focus moves to the error so that keyboard and screen-reader users meet it at once.
-  await page.waitForFunction(() => document.activeElement?.getAttribute('role') === 'alert', null, TIMEOUT);
 }
 
 test('sign in shows the email the API returned, and no token text', async () => {

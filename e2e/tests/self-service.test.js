@@ -9,12 +9,17 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import {
+  TIMEOUT,
+  assertNoBreakage,
   assertUsableOnPhone,
-  base,
+  atSignIn,
   config,
   createUser,
   emailedCode,
   emailsTo,
+  expectAlert,
+  expectEmail,
+  expectNotice,
   launch,
   openOnPhone,
   openPage,
@@ -37,40 +42,10 @@ after(async () => {
 });
 
 const PASSWORD = 'Good-Pass-123';
-const TIMEOUT = { timeout: 10_000 };
-
-async function open(name, opened = null) {
-  const { context, page, errors, shot } = opened ?? (await openPage(browser, name));
-  await page.goto(base);
-  await page.getByRole('button', { name: 'Sign in' }).waitFor(TIMEOUT);
-  return { context, page, errors, shot };
-}
-
-async function expectEmail(page, email) {
-  const shown = page.locator('#email-shown');
-  await shown.waitFor(TIMEOUT);
-  assert.equal((await shown.textContent()).trim(), email);
-}
-
-async function expectAlert(page, pattern) {
-  await page.waitForFunction(() => document.querySelector('[role=alert]')?.textContent.trim(), null, TIMEOUT);
-  assert.match(await page.getByRole('alert').textContent(), pattern);
-  await page.waitForFunction(() => document.activeElement?.getAttribute('role') === 'alert', null, TIMEOUT);
-}
-
-async function expectNotice(page, pattern) {
-  await page.waitForFunction(() => document.querySelector('[role=status]')?.textContent.trim(), null, TIMEOUT);
-  assert.match(await page.locator('p[role=status]').textContent(), pattern);
-}
-
-function assertNoBreakage(errors) {
-  const bad = errors.filter((e) => /Content.Security.Policy|panicked|RuntimeError|unreachable executed/i.test(e));
-  assert.deepEqual(bad, []);
-}
 
 /** Whether `password` signs `email` in, in a browser context of its own. */
 async function signsIn(email, password) {
-  const { context, page } = await open('check');
+  const { context, page } = await atSignIn(await openPage(browser, 'check'));
   await signIn(page, { email, password });
   const outcome = await Promise.race([
     page.locator('#email-shown').waitFor(TIMEOUT).then(() => true),
@@ -94,7 +69,7 @@ function describe(policy) {
 
 test('a forgotten password is reset with the emailed code: a wrong code is refused, the new password signs in, the old one no longer does', async () => {
   const user = await createUser(cfg, { password: PASSWORD });
-  const { context, page, errors, shot } = await open('forgot-password');
+  const { context, page, errors, shot } = await atSignIn(await openPage(browser, 'forgot-password'));
   await page.getByRole('button', { name: 'Forgot your password?' }).click();
   await page.getByLabel('Email', { exact: true }).waitFor(TIMEOUT);
   await shot('email');
@@ -124,7 +99,7 @@ test('a forgotten password is reset with the emailed code: a wrong code is refus
 });
 
 test('a reset for an unknown email is answered as for a known one, and "Resend the code" sends another', async () => {
-  const { context, page, errors } = await open('forgot-unknown');
+  const { context, page, errors } = await atSignIn(await openPage(browser, 'forgot-unknown'));
   await page.getByRole('button', { name: 'Forgot your password?' }).click();
   const nobody = `nobody-${Date.now()}@example.com`;
   await page.getByLabel('Email', { exact: true }).fill(nobody);
@@ -135,7 +110,7 @@ test('a reset for an unknown email is answered as for a known one, and "Resend t
   await context.close();
 
   const user = await createUser(cfg, { password: PASSWORD });
-  const known = await open('forgot-resend');
+  const known = await atSignIn(await openPage(browser, 'forgot-resend'));
   await known.page.getByRole('button', { name: 'Forgot your password?' }).click();
   await known.page.getByLabel('Email', { exact: true }).fill(user.email);
   await known.page.getByRole('button', { name: 'Send code' }).click();
@@ -152,7 +127,7 @@ test('a reset for an unknown email is answered as for a known one, and "Resend t
 
 test('change password: a wrong current password is refused, then the new one is set and the session goes on', async () => {
   const user = await createUser(cfg, { password: PASSWORD });
-  const { context, page, errors, shot } = await open('change-password');
+  const { context, page, errors, shot } = await atSignIn(await openPage(browser, 'change-password'));
   await signIn(page, user);
   await expectEmail(page, user.email);
   await page.getByRole('button', { name: 'Change password' }).click();
@@ -187,8 +162,8 @@ test('change password: a wrong current password is refused, then the new one is 
 
 test('sign out everywhere: this page signs out, and another browser\'s session ends at its next refresh', async () => {
   const user = await createUser(cfg, { password: PASSWORD });
-  const here = await open('everywhere-here');
-  const there = await open('everywhere-there');
+  const here = await atSignIn(await openPage(browser, 'everywhere-here'));
+  const there = await atSignIn(await openPage(browser, 'everywhere-there'));
   await signIn(here.page, user);
   await signIn(there.page, user);
   await expectEmail(here.page, user.email);
@@ -212,7 +187,7 @@ test('sign out everywhere: this page signs out, and another browser\'s session e
 
 test('no "Create account" where the pool does not allow sign-up', async () => {
   assert.notEqual(cfg.sign_up, true, 'this stack\'s pool is deployed without self sign-up');
-  const { context, page } = await open('no-sign-up');
+  const { context, page } = await atSignIn(await openPage(browser, 'no-sign-up'));
   await page.getByRole('button', { name: 'Forgot your password?' }).waitFor(TIMEOUT);
   assert.equal(await page.getByRole('button', { name: 'Create account' }).count(), 0);
   await context.close();
@@ -220,7 +195,7 @@ test('no "Create account" where the pool does not allow sign-up', async () => {
 
 test('on a phone, with the keyboard: the reset and change-password forms', async () => {
   const user = await createUser(cfg, { password: PASSWORD });
-  const { context, page, errors, shot } = await open('self-service-phone', await openOnPhone(browser, 'self-service-phone'));
+  const { context, page, errors, shot } = await atSignIn(await openOnPhone(browser, 'self-service-phone'));
   await page.getByRole('button', { name: 'Forgot your password?' }).click();
   await page.getByLabel('Email', { exact: true }).waitFor(TIMEOUT);
   await page.waitForFunction(() => document.activeElement?.id === 'reset-email', null, TIMEOUT);

@@ -429,7 +429,9 @@ pub fn cargo_install(tool: &CargoTool<'_>) -> anyhow::Result<PathBuf> {
     if let Some(installed) = installed
         && is_version(installed, tool.version)
     {
-        eprintln!("xtask: {installed} is installed");
+        // A program that prints no version is named instead of its first line of help.
+        let named = if tool.version.is_some() { installed } else { tool.program };
+        eprintln!("xtask: {named} is installed");
         return Ok(tool.program.into());
     }
     let mut install = cmd::cargo();
