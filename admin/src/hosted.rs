@@ -68,9 +68,10 @@ pub enum HostedError {
     Random(String),
 }
 
-/// ": <description>" where the server gave one.
+/// ": <description>" where the server gave one, without control characters (it reached this
+/// tool in a URL, and goes to a terminal).
 fn describe(description: Option<&str>) -> String {
-    description.map(|d| format!(": {d}")).unwrap_or_default()
+    description.map(|d| format!(": {}", d.chars().filter(|c| !c.is_control()).collect::<String>())).unwrap_or_default()
 }
 
 /// The hosted sign-in page of one user pool, for one app client.
@@ -277,4 +278,15 @@ fn random() -> Result<[u8; 32], HostedError> {
     let mut bytes = [0; 32];
     getrandom::fill(&mut bytes).map_err(|e| HostedError::Random(e.to_string()))?;
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_description_reaches_the_terminal_without_control_characters() {
+        assert_eq!(describe(Some("User declined\u{1b}[2J\n")), ": User declined[2J");
+        assert_eq!(describe(None), "");
+    }
 }
