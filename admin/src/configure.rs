@@ -118,6 +118,7 @@ impl StackOutputs {
             token_storage: None,
             auth_flow: None,
             app_client_secret: None,
+            mfa_issuer: None,
         };
         let pool = PoolFeatures { hosted_ui_domain: Some(self.hosted_ui.to_string()), ..features.clone() };
         let file = PageConfigJson { page, pool };

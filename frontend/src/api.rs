@@ -16,8 +16,8 @@ use wasm_bindgen::JsCast as _;
 use whoami_shared::Email;
 use whoami_shared::api::{Envelope, Outcome};
 use whoami_shared::cognito::{
-    AuthFlow, AuthResponse, CONTENT_TYPE, ChallengeAnswer, GetTokensFromRefreshTokenRequest, InitiateAuthRequest,
-    NEW_PASSWORD_REQUIRED, NewPasswordResponses, PASSWORD_VERIFIER, PasswordVerifierResponses,
+    AuthFlow, AuthResponse, CONTENT_TYPE, ChallengeAnswer, ChallengeParameters, GetTokensFromRefreshTokenRequest,
+    InitiateAuthRequest, NewPasswordResponses, PASSWORD_VERIFIER, PasswordVerifierResponses,
     RespondToAuthChallengeRequest, RevokeTokenRequest, TARGET_GET_TOKENS_FROM_REFRESH_TOKEN, TARGET_INITIATE_AUTH,
     TARGET_RESPOND_TO_AUTH_CHALLENGE, TARGET_REVOKE_TOKEN,
 };
@@ -31,6 +31,7 @@ use crate::json;
 use crate::session::{Freshness, Tokens};
 use crate::storage::TokenStore;
 
+pub mod mfa;
 pub mod self_service;
 
 /// Fetches and parses `config.json`. index.html preloads it, and the browser answers this
@@ -55,12 +56,13 @@ pub struct Anonymous {
     config: Rc<Config>,
 }
 
-/// Where a successful password check leads.
+/// Where a successful password check (or answer to a challenge) leads.
 #[derive(Debug)]
 pub enum SignInStep {
     SignedIn(Authenticated),
-    /// The password was temporary: the user must choose a new one.
-    NewPasswordRequired(NewPasswordChallenge),
+    /// Cognito asks for more: a new password, a code from an authenticator app, setting one
+    /// up. The screens that answer are loaded on demand and read the challenge themselves.
+    Challenge(Challenge),
 }
 
 impl Anonymous {
@@ -104,7 +106,7 @@ impl Anonymous {
         let challenge =
             auth_response(&post_cognito(config, TARGET_INITIATE_AUTH, json::to_string(&request), Call::SignIn).await?)?;
         if challenge.challenge_name.as_deref() != Some(PASSWORD_VERIFIER) {
-            return next_step(config, challenge, email.as_str());
+            return next_step(config, challenge, email.as_str(), email.as_str());
         }
         let incomplete = || AuthError::Unexpected("an incomplete PASSWORD_VERIFIER challenge".to_owned());
         let parameters = challenge.challenge_parameters.ok_or_else(incomplete)?;
@@ -137,7 +139,7 @@ impl Anonymous {
         let body = json::to_string(&request);
         let response =
             auth_response(&post_cognito(config, TARGET_RESPOND_TO_AUTH_CHALLENGE, body, Call::SignIn).await?)?;
-        next_step(config, response, &user_id)
+        next_step(config, response, &user_id, email.as_str())
     }
 
     /// USER_PASSWORD_AUTH, for app clients that do not allow SRP.
@@ -153,36 +155,51 @@ impl Anonymous {
         };
         let response =
             auth_response(&post_cognito(config, TARGET_INITIATE_AUTH, json::to_string(&request), Call::SignIn).await?)?;
-        next_step(config, response, email.as_str())
+        next_step(config, response, email.as_str(), email.as_str())
     }
 }
 
-/// A user whose temporary password was accepted and who must now choose a new one.
+/// A sign-in that Cognito holds at a challenge: a user whose password was accepted and who
+/// must now choose a new one (NEW_PASSWORD_REQUIRED), give a code from their authenticator app
+/// (SOFTWARE_TOKEN_MFA, SELECT_MFA_TYPE) or set one up (MFA_SETUP).
 #[derive(Debug)]
-pub struct NewPasswordChallenge {
+pub struct Challenge {
     config: Rc<Config>,
+    /// Cognito's name for the challenge.
+    pub name: String,
     /// The name Cognito gave in the challenge (the user's id when signing in by email).
     username: String,
+    /// The email the user signed in with, to label what the user sees.
+    email: String,
     session: String,
+    parameters: ChallengeParameters,
 }
 
-impl NewPasswordChallenge {
+impl Challenge {
     /// Sends the new password (already checked by [`crate::password::Policy::check`]).
     pub async fn respond(&self, new_password: &str) -> Result<SignInStep, AuthError> {
-        let config = &self.config;
-        let request = RespondToAuthChallengeRequest {
-            client_id: config.app_client_id.to_string(),
-            session: Some(self.session.clone()),
-            answer: ChallengeAnswer::NewPassword(NewPasswordResponses {
-                username: self.username.clone(),
-                new_password: new_password.to_owned(),
-                secret_hash: client_secret_hash(config, &self.username),
-            }),
-        };
-        let body = json::to_string(&request);
-        let response =
-            auth_response(&post_cognito(config, TARGET_RESPOND_TO_AUTH_CHALLENGE, body, Call::NewPassword).await?)?;
-        next_step(config, response, &self.username)
+        let answer = ChallengeAnswer::NewPassword(NewPasswordResponses {
+            username: self.username.clone(),
+            new_password: new_password.to_owned(),
+            secret_hash: client_secret_hash(&self.config, &self.username),
+        });
+        let body = self.request(&self.session, answer);
+        self.step(&post_cognito(&self.config, TARGET_RESPOND_TO_AUTH_CHALLENGE, body, Call::Challenge).await?)
+    }
+
+    /// The body of a RespondToAuthChallenge with `answer`, within `session` (this
+    /// challenge's, or the one a set-up step gave in its place).
+    fn request(&self, session: &str, answer: ChallengeAnswer) -> Option<String> {
+        json::to_string(&RespondToAuthChallengeRequest {
+            client_id: self.config.app_client_id.to_string(),
+            session: Some(session.to_owned()),
+            answer,
+        })
+    }
+
+    /// Where Cognito's successful answer to this challenge leads.
+    fn step(&self, text: &str) -> Result<SignInStep, AuthError> {
+        next_step(&self.config, auth_response(text)?, &self.username, &self.email)
     }
 
     /// Gives up on the challenge.
@@ -192,7 +209,14 @@ impl NewPasswordChallenge {
 }
 
 /// Turns Cognito's answer into tokens or the next challenge.
-fn next_step(config: &Rc<Config>, response: AuthResponse, username: &str) -> Result<SignInStep, AuthError> {
+/// `username` is the name to answer a challenge with when Cognito gives none, `email` the
+/// address the user typed.
+fn next_step(
+    config: &Rc<Config>,
+    response: AuthResponse,
+    username: &str,
+    email: &str,
+) -> Result<SignInStep, AuthError> {
     if let Some(result) = response.authentication_result {
         let tokens = Tokens {
             id_token: result.id_token,
@@ -205,12 +229,20 @@ fn next_step(config: &Rc<Config>, response: AuthResponse, username: &str) -> Res
         return Ok(SignInStep::SignedIn(Authenticated::new(Rc::clone(config), store, tokens, false)));
     }
     match (response.challenge_name, response.session) {
-        (Some(name), Some(session)) if name == NEW_PASSWORD_REQUIRED => {
-            let username =
-                response.challenge_parameters.as_ref().and_then(|p| p.answer_as()).unwrap_or(username).to_owned();
-            Ok(SignInStep::NewPasswordRequired(NewPasswordChallenge { config: Rc::clone(config), username, session }))
+        (Some(name), Some(session)) => {
+            let parameters = response.challenge_parameters.unwrap_or_default();
+            let username = parameters.answer_as().unwrap_or(username).to_owned();
+            let email = email.to_owned();
+            Ok(SignInStep::Challenge(Challenge {
+                config: Rc::clone(config),
+                name,
+                username,
+                email,
+                session,
+                parameters,
+            }))
         }
-        (Some(name), _) => Err(AuthError::UnsupportedChallenge(name)),
+        (Some(name), None) => Err(AuthError::UnsupportedChallenge(name)),
         (None, _) => Err(AuthError::Unexpected("neither tokens nor a challenge".to_owned())),
     }
 }

@@ -356,6 +356,7 @@ mod tests {
             token_storage: None,
             auth_flow: None,
             app_client_secret: None,
+            mfa_issuer: None,
         };
         let config = Config::parse(&serde_json::to_string_pretty(&file).unwrap()).unwrap();
         assert_eq!(config.region.as_str(), file.region);

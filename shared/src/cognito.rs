@@ -102,6 +102,13 @@ pub enum ChallengeAnswer {
     PasswordVerifier(PasswordVerifierResponses),
     #[serde(rename = "NEW_PASSWORD_REQUIRED")]
     NewPassword(NewPasswordResponses),
+    #[serde(rename = "SOFTWARE_TOKEN_MFA")]
+    SoftwareTokenMfa(SoftwareTokenMfaResponses),
+    #[serde(rename = "SELECT_MFA_TYPE")]
+    SelectMfaType(SelectMfaTypeResponses),
+    /// After VerifySoftwareToken, with the session it gave.
+    #[serde(rename = "MFA_SETUP")]
+    MfaSetup(MfaSetupResponses),
 }
 
 impl fmt::Debug for ChallengeAnswer {
@@ -109,6 +116,9 @@ impl fmt::Debug for ChallengeAnswer {
         match self {
             ChallengeAnswer::PasswordVerifier(r) => f.debug_tuple("PasswordVerifier").field(r).finish(),
             ChallengeAnswer::NewPassword(r) => f.debug_tuple("NewPassword").field(r).finish(),
+            ChallengeAnswer::SoftwareTokenMfa(r) => f.debug_tuple("SoftwareTokenMfa").field(r).finish(),
+            ChallengeAnswer::SelectMfaType(r) => f.debug_tuple("SelectMfaType").field(r).finish(),
+            ChallengeAnswer::MfaSetup(r) => f.debug_tuple("MfaSetup").field(r).finish(),
         }
     }
 }
@@ -159,6 +169,44 @@ impl fmt::Debug for NewPasswordResponses {
     }
 }
 
+/// `ChallengeResponses` for SOFTWARE_TOKEN_MFA: the code from the user's authenticator app.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SoftwareTokenMfaResponses {
+    #[serde(rename = "USERNAME")]
+    pub username: String,
+    #[serde(rename = "SOFTWARE_TOKEN_MFA_CODE")]
+    pub code: String,
+    #[serde(rename = "SECRET_HASH", default, skip_serializing_if = "Option::is_none")]
+    pub secret_hash: Option<String>,
+}
+
+impl fmt::Debug for SoftwareTokenMfaResponses {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SoftwareTokenMfaResponses").field("username", &self.username).finish_non_exhaustive()
+    }
+}
+
+/// `ChallengeResponses` for SELECT_MFA_TYPE: the factor chosen (`crate::mfa::SOFTWARE_TOKEN_MFA`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SelectMfaTypeResponses {
+    #[serde(rename = "USERNAME")]
+    pub username: String,
+    #[serde(rename = "ANSWER")]
+    pub answer: String,
+    #[serde(rename = "SECRET_HASH", default, skip_serializing_if = "Option::is_none")]
+    pub secret_hash: Option<String>,
+}
+
+/// `ChallengeResponses` for MFA_SETUP, once VerifySoftwareToken has accepted the app's first
+/// code: the user, nothing more.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MfaSetupResponses {
+    #[serde(rename = "USERNAME")]
+    pub username: String,
+    #[serde(rename = "SECRET_HASH", default, skip_serializing_if = "Option::is_none")]
+    pub secret_hash: Option<String>,
+}
+
 /// What InitiateAuth and RespondToAuthChallenge answer: tokens, or another challenge.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -194,6 +242,13 @@ pub struct ChallengeParameters {
     /// PASSWORD_VERIFIER's secret block, base64, signed and sent back unchanged.
     #[serde(rename = "SECRET_BLOCK", default, skip_serializing_if = "Option::is_none")]
     pub secret_block: Option<String>,
+    /// SELECT_MFA_TYPE's factors to choose from, a JSON array inside the string
+    /// (`crate::mfa::offers_app` reads it).
+    #[serde(rename = "MFAS_CAN_CHOOSE", default, skip_serializing_if = "Option::is_none")]
+    pub mfas_can_choose: Option<String>,
+    /// MFA_SETUP's factors the user may set up, written the same way.
+    #[serde(rename = "MFAS_CAN_SETUP", default, skip_serializing_if = "Option::is_none")]
+    pub mfas_can_setup: Option<String>,
 }
 
 impl ChallengeParameters {
@@ -392,6 +447,50 @@ mod tests {
         let parameters = temporary.challenge_parameters.unwrap();
         assert_eq!(parameters.username, None);
         assert_eq!(parameters.answer_as(), parameters.user_id_for_srp.as_deref());
+    }
+
+    #[test]
+    fn mfa_challenges_and_answers() {
+        // SOFTWARE_TOKEN_MFA as ministack asks for it (FRIENDLY_DEVICE_NAME is not kept).
+        let asked: AuthResponse = round_trip_known(fixture!("initiate_auth_software_token_mfa.response.json"));
+        assert_eq!(asked.challenge_name.as_deref(), Some(crate::mfa::SOFTWARE_TOKEN_MFA));
+        let parameters = asked.challenge_parameters.unwrap();
+        assert_eq!(parameters.answer_as(), Some("ana@example.com"));
+        let answer: RespondToAuthChallengeRequest =
+            round_trip(fixture!("respond_to_auth_challenge_software_token_mfa.request.json"));
+        let ChallengeAnswer::SoftwareTokenMfa(ref code) = answer.answer else { panic!("{answer:?}") };
+        assert_eq!((code.username.as_str(), code.code.as_str()), ("ana@example.com", "089173"));
+        assert_eq!(answer.session, asked.session);
+        assert!(!format!("{answer:?}").contains("089173"));
+        // MFA_SETUP as AWS documents it: the factors come as a JSON array inside a string.
+        let setup: AuthResponse = round_trip(fixture!("respond_to_auth_challenge_mfa_setup.response.json"));
+        let parameters = setup.challenge_parameters.unwrap();
+        assert_eq!(parameters.mfas_can_setup.as_deref(), Some(r#"["SOFTWARE_TOKEN_MFA"]"#));
+        let error: ErrorResponse = round_trip(fixture!("error_code_mismatch.json"));
+        assert_eq!(error.exception(), "CodeMismatchException");
+    }
+
+    #[test]
+    fn mfa_answers_are_written_as_cognito_reads_them() {
+        let check = |answer: ChallengeAnswer, expected: serde_json::Value| {
+            let request = RespondToAuthChallengeRequest { client_id: "c".into(), session: Some("s".into()), answer };
+            let mut wanted = serde_json::json!({"ClientId": "c", "Session": "s"});
+            wanted.as_object_mut().unwrap().extend(expected.as_object().unwrap().clone());
+            assert_eq!(serde_json::to_value(&request).unwrap(), wanted);
+        };
+        check(
+            ChallengeAnswer::SelectMfaType(SelectMfaTypeResponses {
+                username: "u".into(),
+                answer: crate::mfa::SOFTWARE_TOKEN_MFA.into(),
+                secret_hash: Some("h".into()),
+            }),
+            serde_json::json!({"ChallengeName": "SELECT_MFA_TYPE",
+                "ChallengeResponses": {"USERNAME": "u", "ANSWER": "SOFTWARE_TOKEN_MFA", "SECRET_HASH": "h"}}),
+        );
+        check(
+            ChallengeAnswer::MfaSetup(MfaSetupResponses { username: "u".into(), secret_hash: None }),
+            serde_json::json!({"ChallengeName": "MFA_SETUP", "ChallengeResponses": {"USERNAME": "u"}}),
+        );
     }
 
     #[test]

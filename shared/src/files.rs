@@ -35,6 +35,10 @@ pub struct PageConfigFile {
     /// Only for an app client with a secret: every visitor can read it, and the page warns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_client_secret: Option<ClientSecret>,
+    /// The name an authenticator app shows beside the user's email for codes set up from the
+    /// page (the `otpauth://` URI's issuer); the page's host when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_issuer: Option<String>,
 }
 
 /// What the user pool lets users do for themselves, and the passwords it takes: keys of
