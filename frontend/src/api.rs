@@ -74,8 +74,16 @@ impl Anonymous {
         &self.config
     }
 
+    /// Whether an earlier visit (or another tab) stored a session, which [`Self::restore`]
+    /// then reads.
+    pub fn has_stored_session(&self) -> bool {
+        TokenStore::new(self.config.token_storage).holds_tokens()
+    }
+
     /// The session stored by an earlier visit, if there is one. Its tokens are checked
-    /// (refreshed if need be) by the first [`Authenticated::whoami`].
+    /// (refreshed if need be) by the first [`Authenticated::whoami`]. Called only from the
+    /// module loaded on demand, which checks them too, so that the first visit's wasm does
+    /// not carry the code that reads them.
     pub fn restore(&self) -> Option<Authenticated> {
         let store = TokenStore::new(self.config.token_storage);
         store.load().map(|tokens| Authenticated::new(Rc::clone(&self.config), store, tokens, true))
@@ -189,7 +197,7 @@ impl Challenge {
 
     /// The body of a RespondToAuthChallenge with `answer`, within `session` (this
     /// challenge's, or the one a set-up step gave in its place).
-    fn request(&self, session: &str, answer: ChallengeAnswer) -> Option<String> {
+    fn request<A: serde::Serialize>(&self, session: &str, answer: A) -> Option<String> {
         json::to_string(&RespondToAuthChallengeRequest {
             client_id: self.config.app_client_id.to_string(),
             session: Some(session.to_owned()),

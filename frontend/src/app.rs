@@ -12,7 +12,7 @@ use leptos::either::{Either, EitherOf3};
 use leptos::ev::{MouseEvent, SubmitEvent};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos::wasm_split::SplitLoaderError;
+use leptos::wasm_split::{SplitLoaderError, wasm_split};
 use wasm_bindgen::JsCast as _;
 use whoami_shared::Email;
 
@@ -51,6 +51,9 @@ fn App(loaded: Result<Config, ConfigError>) -> impl IntoView {
 /// Where the user is.
 #[derive(Debug, Clone)]
 enum Screen {
+    /// Reading a session an earlier visit stored (loaded on demand, with the code that checks
+    /// its tokens); then the signed-in view, or the sign-in form.
+    Restoring(Anonymous),
     SignIn(Anonymous),
     /// A new password, a code from an authenticator app or setting one up (loaded on demand).
     Challenge(Rc<Challenge>),
@@ -158,17 +161,14 @@ impl Ui {
 fn Signed(config: Config) -> impl IntoView {
     let anonymous = Anonymous::new(config);
     let secret_warning = anonymous.config().app_client_secret.is_some();
-    let restored = anonymous.restore();
+    let start = if anonymous.has_stored_session() { Screen::Restoring(anonymous) } else { Screen::SignIn(anonymous) };
     let ui = Ui {
-        screen: RwSignal::new_local(Screen::SignIn(anonymous)),
+        screen: RwSignal::new_local(start),
         email: RwSignal::new(None),
         checking: RwSignal::new(false),
         alert: RwSignal::new(None),
         notice: RwSignal::new(None),
     };
-    if let Some(session) = restored {
-        ui.enter(session);
-    }
 
     view! {
         {secret_warning
@@ -191,6 +191,11 @@ fn Signed(config: Config) -> impl IntoView {
             ON_DEMAND.take();
             match ui.screen.get() {
                 Screen::SignIn(anonymous) => EitherOf3::A(view! { <SignInForm ui anonymous /> }),
+                Screen::Restoring(anonymous) => EitherOf3::B(on_demand(
+                    ui,
+                    restore_session(ui, anonymous.clone()).boxed_local(),
+                    Box::new(move || Screen::SignIn(anonymous)),
+                )),
                 Screen::Challenge(challenge) => EitherOf3::B(on_demand(
                     ui,
                     challenge::challenge_screen(ui, Rc::clone(&challenge)).boxed_local(),
@@ -281,6 +286,23 @@ fn SignInForm(ui: Ui, anonymous: Anonymous) -> impl IntoView {
             </div>
         </form>
     }
+}
+
+/// Reads the session an earlier visit stored and shows it, or the sign-in form when what was
+/// stored cannot be read.
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "a fallible #[wasm_split] function returns a Result: its Err is the module not fetched"
+)]
+#[wasm_split(self_service, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn restore_session(ui: Ui, anonymous: Anonymous) -> Result<(), SplitLoaderError> {
+    if ui.screen.with_untracked(|s| matches!(s, Screen::Restoring(_))) {
+        match anonymous.restore() {
+            Some(session) => ui.enter(session),
+            None => ui.screen.set(Screen::SignIn(anonymous)),
+        }
+    }
+    Ok(())
 }
 
 /// The element a screen loaded on demand mounts itself into.

@@ -71,10 +71,12 @@ impl fmt::Debug for AuthFlow {
     }
 }
 
-/// The body of a RespondToAuthChallenge request.
+/// The body of a RespondToAuthChallenge request. `A` is the kind of answer: a password's
+/// ([`ChallengeAnswer`], the default) or a second factor's ([`crate::mfa::MfaAnswer`]), kept
+/// apart so that a program that answers only one kind carries only its code.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct RespondToAuthChallengeRequest {
+pub struct RespondToAuthChallengeRequest<A = ChallengeAnswer> {
     pub client_id: String,
     /// The Session of the challenge, when Cognito gave one (it always does for
     /// NEW_PASSWORD_REQUIRED; for PASSWORD_VERIFIER not every server does).
@@ -82,10 +84,10 @@ pub struct RespondToAuthChallengeRequest {
     pub session: Option<String>,
     /// `ChallengeName` and `ChallengeResponses` together.
     #[serde(flatten)]
-    pub answer: ChallengeAnswer,
+    pub answer: A,
 }
 
-impl fmt::Debug for RespondToAuthChallengeRequest {
+impl<A: fmt::Debug> fmt::Debug for RespondToAuthChallengeRequest<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RespondToAuthChallengeRequest")
             .field("client_id", &self.client_id)
@@ -102,13 +104,6 @@ pub enum ChallengeAnswer {
     PasswordVerifier(PasswordVerifierResponses),
     #[serde(rename = "NEW_PASSWORD_REQUIRED")]
     NewPassword(NewPasswordResponses),
-    #[serde(rename = "SOFTWARE_TOKEN_MFA")]
-    SoftwareTokenMfa(SoftwareTokenMfaResponses),
-    #[serde(rename = "SELECT_MFA_TYPE")]
-    SelectMfaType(SelectMfaTypeResponses),
-    /// After VerifySoftwareToken, with the session it gave.
-    #[serde(rename = "MFA_SETUP")]
-    MfaSetup(MfaSetupResponses),
 }
 
 impl fmt::Debug for ChallengeAnswer {
@@ -116,9 +111,6 @@ impl fmt::Debug for ChallengeAnswer {
         match self {
             ChallengeAnswer::PasswordVerifier(r) => f.debug_tuple("PasswordVerifier").field(r).finish(),
             ChallengeAnswer::NewPassword(r) => f.debug_tuple("NewPassword").field(r).finish(),
-            ChallengeAnswer::SoftwareTokenMfa(r) => f.debug_tuple("SoftwareTokenMfa").field(r).finish(),
-            ChallengeAnswer::SelectMfaType(r) => f.debug_tuple("SelectMfaType").field(r).finish(),
-            ChallengeAnswer::MfaSetup(r) => f.debug_tuple("MfaSetup").field(r).finish(),
         }
     }
 }
@@ -167,44 +159,6 @@ impl fmt::Debug for NewPasswordResponses {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("NewPasswordResponses").field("username", &self.username).finish_non_exhaustive()
     }
-}
-
-/// `ChallengeResponses` for SOFTWARE_TOKEN_MFA: the code from the user's authenticator app.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SoftwareTokenMfaResponses {
-    #[serde(rename = "USERNAME")]
-    pub username: String,
-    #[serde(rename = "SOFTWARE_TOKEN_MFA_CODE")]
-    pub code: String,
-    #[serde(rename = "SECRET_HASH", default, skip_serializing_if = "Option::is_none")]
-    pub secret_hash: Option<String>,
-}
-
-impl fmt::Debug for SoftwareTokenMfaResponses {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SoftwareTokenMfaResponses").field("username", &self.username).finish_non_exhaustive()
-    }
-}
-
-/// `ChallengeResponses` for SELECT_MFA_TYPE: the factor chosen (`crate::mfa::SOFTWARE_TOKEN_MFA`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SelectMfaTypeResponses {
-    #[serde(rename = "USERNAME")]
-    pub username: String,
-    #[serde(rename = "ANSWER")]
-    pub answer: String,
-    #[serde(rename = "SECRET_HASH", default, skip_serializing_if = "Option::is_none")]
-    pub secret_hash: Option<String>,
-}
-
-/// `ChallengeResponses` for MFA_SETUP, once VerifySoftwareToken has accepted the app's first
-/// code: the user, nothing more.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MfaSetupResponses {
-    #[serde(rename = "USERNAME")]
-    pub username: String,
-    #[serde(rename = "SECRET_HASH", default, skip_serializing_if = "Option::is_none")]
-    pub secret_hash: Option<String>,
 }
 
 /// What InitiateAuth and RespondToAuthChallenge answer: tokens, or another challenge.
@@ -339,8 +293,10 @@ impl ErrorResponse {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use serde::de::DeserializeOwned;
+
+    use super::*;
+    use crate::mfa::{MfaAnswer, MfaSetupResponses, SelectMfaTypeResponses};
 
     /// Parses a captured payload whose extra fields this project does not keep.
     fn round_trip_known<T: DeserializeOwned>(captured: &str) -> T {
@@ -456,9 +412,9 @@ mod tests {
         assert_eq!(asked.challenge_name.as_deref(), Some(crate::mfa::SOFTWARE_TOKEN_MFA));
         let parameters = asked.challenge_parameters.unwrap();
         assert_eq!(parameters.answer_as(), Some("ana@example.com"));
-        let answer: RespondToAuthChallengeRequest =
+        let answer: RespondToAuthChallengeRequest<MfaAnswer> =
             round_trip(fixture!("respond_to_auth_challenge_software_token_mfa.request.json"));
-        let ChallengeAnswer::SoftwareTokenMfa(ref code) = answer.answer else { panic!("{answer:?}") };
+        let MfaAnswer::SoftwareTokenMfa(ref code) = answer.answer else { panic!("{answer:?}") };
         assert_eq!((code.username.as_str(), code.code.as_str()), ("ana@example.com", "089173"));
         assert_eq!(answer.session, asked.session);
         assert!(!format!("{answer:?}").contains("089173"));
@@ -472,14 +428,14 @@ mod tests {
 
     #[test]
     fn mfa_answers_are_written_as_cognito_reads_them() {
-        let check = |answer: ChallengeAnswer, expected: serde_json::Value| {
+        let check = |answer: MfaAnswer, expected: serde_json::Value| {
             let request = RespondToAuthChallengeRequest { client_id: "c".into(), session: Some("s".into()), answer };
             let mut wanted = serde_json::json!({"ClientId": "c", "Session": "s"});
             wanted.as_object_mut().unwrap().extend(expected.as_object().unwrap().clone());
             assert_eq!(serde_json::to_value(&request).unwrap(), wanted);
         };
         check(
-            ChallengeAnswer::SelectMfaType(SelectMfaTypeResponses {
+            MfaAnswer::SelectMfaType(SelectMfaTypeResponses {
                 username: "u".into(),
                 answer: crate::mfa::SOFTWARE_TOKEN_MFA.into(),
                 secret_hash: Some("h".into()),
@@ -488,7 +444,7 @@ mod tests {
                 "ChallengeResponses": {"USERNAME": "u", "ANSWER": "SOFTWARE_TOKEN_MFA", "SECRET_HASH": "h"}}),
         );
         check(
-            ChallengeAnswer::MfaSetup(MfaSetupResponses { username: "u".into(), secret_hash: None }),
+            MfaAnswer::MfaSetup(MfaSetupResponses { username: "u".into(), secret_hash: None }),
             serde_json::json!({"ChallengeName": "MFA_SETUP", "ChallengeResponses": {"USERNAME": "u"}}),
         );
     }

@@ -73,6 +73,68 @@ pub fn offers_app<E>(list: Option<&str>, parse: impl FnOnce(&str) -> Result<Vec<
     list.and_then(|text| parse(text).ok()).is_some_and(|names| names.iter().any(|n| n == SOFTWARE_TOKEN_MFA))
 }
 
+/// The answers to the second-factor challenges: the `answer` of a
+/// [`crate::cognito::RespondToAuthChallengeRequest`]`<MfaAnswer>`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "ChallengeName", content = "ChallengeResponses")]
+pub enum MfaAnswer {
+    #[serde(rename = "SOFTWARE_TOKEN_MFA")]
+    SoftwareTokenMfa(SoftwareTokenMfaResponses),
+    #[serde(rename = "SELECT_MFA_TYPE")]
+    SelectMfaType(SelectMfaTypeResponses),
+    /// After VerifySoftwareToken, with the session it gave.
+    #[serde(rename = "MFA_SETUP")]
+    MfaSetup(MfaSetupResponses),
+}
+
+impl fmt::Debug for MfaAnswer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MfaAnswer::SoftwareTokenMfa(r) => f.debug_tuple("SoftwareTokenMfa").field(r).finish(),
+            MfaAnswer::SelectMfaType(r) => f.debug_tuple("SelectMfaType").field(r).finish(),
+            MfaAnswer::MfaSetup(r) => f.debug_tuple("MfaSetup").field(r).finish(),
+        }
+    }
+}
+
+/// `ChallengeResponses` for SOFTWARE_TOKEN_MFA: the code from the user's authenticator app.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SoftwareTokenMfaResponses {
+    #[serde(rename = "USERNAME")]
+    pub username: String,
+    #[serde(rename = "SOFTWARE_TOKEN_MFA_CODE")]
+    pub code: String,
+    #[serde(rename = "SECRET_HASH", default, skip_serializing_if = "Option::is_none")]
+    pub secret_hash: Option<String>,
+}
+
+impl fmt::Debug for SoftwareTokenMfaResponses {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SoftwareTokenMfaResponses").field("username", &self.username).finish_non_exhaustive()
+    }
+}
+
+/// `ChallengeResponses` for SELECT_MFA_TYPE: the factor chosen ([`SOFTWARE_TOKEN_MFA`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SelectMfaTypeResponses {
+    #[serde(rename = "USERNAME")]
+    pub username: String,
+    #[serde(rename = "ANSWER")]
+    pub answer: String,
+    #[serde(rename = "SECRET_HASH", default, skip_serializing_if = "Option::is_none")]
+    pub secret_hash: Option<String>,
+}
+
+/// `ChallengeResponses` for MFA_SETUP, once VerifySoftwareToken has accepted the app's first
+/// code: the user, nothing more.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MfaSetupResponses {
+    #[serde(rename = "USERNAME")]
+    pub username: String,
+    #[serde(rename = "SECRET_HASH", default, skip_serializing_if = "Option::is_none")]
+    pub secret_hash: Option<String>,
+}
+
 /// AssociateSoftwareToken: a new secret for the user, by access token (signed in) or by the
 /// MFA_SETUP challenge's session (signing in).
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]

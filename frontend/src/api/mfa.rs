@@ -7,15 +7,12 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use whoami_shared::cognito::{
-    ChallengeAnswer, ErrorResponse, MfaSetupResponses, SelectMfaTypeResponses, SoftwareTokenMfaResponses,
-    TARGET_RESPOND_TO_AUTH_CHALLENGE,
-};
+use whoami_shared::cognito::{ErrorResponse, TARGET_RESPOND_TO_AUTH_CHALLENGE};
 use whoami_shared::mfa::{
-    AssociateSoftwareTokenRequest, AssociateSoftwareTokenResponse, GetUserRequest, GetUserResponse, MfaSettings,
-    SOFTWARE_TOKEN_MFA, SetUserMfaPreferenceRequest, TARGET_ASSOCIATE_SOFTWARE_TOKEN, TARGET_GET_USER,
-    TARGET_SET_USER_MFA_PREFERENCE, TARGET_VERIFY_SOFTWARE_TOKEN, TotpSecret, VerifySoftwareTokenRequest,
-    VerifySoftwareTokenResponse, offers_app,
+    AssociateSoftwareTokenRequest, AssociateSoftwareTokenResponse, GetUserRequest, GetUserResponse, MfaAnswer,
+    MfaSettings, MfaSetupResponses, SOFTWARE_TOKEN_MFA, SelectMfaTypeResponses, SetUserMfaPreferenceRequest,
+    SoftwareTokenMfaResponses, TARGET_ASSOCIATE_SOFTWARE_TOKEN, TARGET_GET_USER, TARGET_SET_USER_MFA_PREFERENCE,
+    TARGET_VERIFY_SOFTWARE_TOKEN, TotpSecret, VerifySoftwareTokenRequest, VerifySoftwareTokenResponse, offers_app,
 };
 
 use super::{Authenticated, Challenge, SignInStep, client_secret_hash, send_cognito};
@@ -94,7 +91,7 @@ impl Challenge {
     /// Answers SOFTWARE_TOKEN_MFA with the six digits from the user's app. A wrong code
     /// leaves the challenge open for another try while its session lasts.
     pub async fn answer_code(&self, code: &str) -> Result<SignInStep, MfaError> {
-        let answer = ChallengeAnswer::SoftwareTokenMfa(SoftwareTokenMfaResponses {
+        let answer = MfaAnswer::SoftwareTokenMfa(SoftwareTokenMfaResponses {
             username: self.username.clone(),
             code: code.to_owned(),
             secret_hash: client_secret_hash(&self.config, &self.username),
@@ -104,7 +101,7 @@ impl Challenge {
 
     /// Answers SELECT_MFA_TYPE with the authenticator app; Cognito then asks for its code.
     pub async fn choose_app(&self) -> Result<SignInStep, MfaError> {
-        let answer = ChallengeAnswer::SelectMfaType(SelectMfaTypeResponses {
+        let answer = MfaAnswer::SelectMfaType(SelectMfaTypeResponses {
             username: self.username.clone(),
             answer: SOFTWARE_TOKEN_MFA.to_owned(),
             secret_hash: client_secret_hash(&self.config, &self.username),
@@ -112,7 +109,7 @@ impl Challenge {
         self.answer_mfa(&self.session, answer).await
     }
 
-    async fn answer_mfa(&self, session: &str, answer: ChallengeAnswer) -> Result<SignInStep, MfaError> {
+    async fn answer_mfa(&self, session: &str, answer: MfaAnswer) -> Result<SignInStep, MfaError> {
         let body = self.request(session, answer);
         let text = call(&self.config, TARGET_RESPOND_TO_AUTH_CHALLENGE, body, Call::Challenge).await?;
         Ok(self.step(&text)?)
@@ -221,7 +218,7 @@ impl Enrolment {
                 Ok(Enrolled::On)
             }
             Self::SigningIn(challenge, current) => {
-                let answer = ChallengeAnswer::MfaSetup(MfaSetupResponses {
+                let answer = MfaAnswer::MfaSetup(MfaSetupResponses {
                     username: challenge.username.clone(),
                     secret_hash: client_secret_hash(&challenge.config, &challenge.username),
                 });

@@ -77,6 +77,7 @@ fn MfaSettings(ui: Ui, session: Authenticated) -> impl IntoView {
     };
 
     view! {
+        <section class="signed-in">
         <h2>"Multi-factor sign-in"</h2>
         {move || match state.get() {
             State::Reading => EitherOf3::A(view! { <p class="muted" role="status">"Reading your settings…"</p> }),
@@ -101,9 +102,18 @@ fn MfaSettings(ui: Ui, session: Authenticated) -> impl IntoView {
                 }))
             }
         }}
-        <button type="button" class="secondary" on:click=back>
-            "Back"
-        </button>
+        // While an app is being set up, its own Cancel is the way back.
+        {move || {
+            (state.get() != State::SettingUp)
+                .then(|| {
+                    view! {
+                        <button type="button" class="secondary" on:click=back>
+                            "Back"
+                        </button>
+                    }
+                })
+        }}
+        </section>
     }
 }
 
