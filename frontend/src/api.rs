@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 use futures::future::{FutureExt as _, LocalBoxFuture, Shared};
 use js_sys::futures::JsFuture;
-use leptos::wasm_split::{SplitLoaderError, wasm_split};
+use leptos::wasm_split::SplitLoaderError;
 use wasm_bindgen::JsCast as _;
 use whoami_shared::Email;
 use whoami_shared::api::{Envelope, Outcome};
@@ -62,7 +62,7 @@ pub enum SignInStep {
     SignedIn(Authenticated),
     /// Cognito asks for more: a new password, a code from an authenticator app, setting one
     /// up. The screens that answer are loaded on demand and read the challenge themselves.
-    Challenge(Challenge),
+    Challenge(Rc<Challenge>),
 }
 
 impl Anonymous {
@@ -240,15 +240,9 @@ fn next_step(
         (Some(name), Some(session)) => {
             let parameters = response.challenge_parameters.unwrap_or_default();
             let username = parameters.answer_as().unwrap_or(username).to_owned();
+            let config = Rc::clone(config);
             let email = email.to_owned();
-            Ok(SignInStep::Challenge(Challenge {
-                config: Rc::clone(config),
-                name,
-                username,
-                email,
-                session,
-                parameters,
-            }))
+            Ok(SignInStep::Challenge(Rc::new(Challenge { config, name, username, email, session, parameters })))
         }
         (Some(name), None) => Err(AuthError::UnsupportedChallenge(name)),
         (None, _) => Err(AuthError::Unexpected("neither tokens nor a challenge".to_owned())),
@@ -497,48 +491,39 @@ impl Authenticated {
     }
 }
 
-/// Loads the module that refreshes tokens, and refreshes `this`'s first if they expire within
-/// five minutes.
-#[allow(
-    clippy::unnecessary_wraps,
-    reason = "a fallible #[wasm_split] function returns a Result: its Err is the module not fetched"
-)]
-#[wasm_split(self_service, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn refresh_if_stale_module(
-    this: Authenticated,
-) -> Result<LocalBoxFuture<'static, Result<(), WhoAmIError>>, SplitLoaderError> {
-    let stale = this.0.tokens.borrow().freshness(now_secs()) == Freshness::RefreshFirst;
-    Ok(async move { if stale { this.join_refresh().await } else { Ok(()) } }.boxed_local())
-}
-
-/// Loads the module that refreshes tokens, and starts (or joins) a refresh of `this`'s.
-/// `Err` only when the module could not be fetched.
-#[allow(
-    clippy::unnecessary_wraps,
-    reason = "a fallible #[wasm_split] function returns a Result: its Err is the module not fetched"
-)]
-#[wasm_split(self_service, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn refresh_module(this: Authenticated) -> Result<LocalBoxFuture<'static, Result<(), WhoAmIError>>, SplitLoaderError> {
-    Ok(this.join_refresh().boxed_local())
-}
-
-/// Loads the module that revokes refresh tokens (the one that refreshes them: signing out is
-/// not part of most first visits either), and revokes `token`.
-#[allow(
-    clippy::unnecessary_wraps,
-    reason = "a fallible #[wasm_split] function returns a Result: its Err is the module not fetched"
-)]
-#[wasm_split(self_service, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn revoke_module(config: Rc<Config>, token: String) -> Result<LocalBoxFuture<'static, ()>, SplitLoaderError> {
-    let request = RevokeTokenRequest {
-        client_id: config.app_client_id.to_string(),
-        token,
-        client_secret: config.app_client_secret.as_ref().map(|s| s.expose().to_owned()),
-    };
-    Ok(async move {
-        let _ = post_cognito(&config, TARGET_REVOKE_TOKEN, json::to_string(&request), Call::Refresh).await;
+on_demand_fn! {
+    /// Loads the module that refreshes tokens, and refreshes `this`'s first if they expire within
+    /// five minutes.
+    fn refresh_if_stale_module(
+        this: Authenticated,
+    ) -> Result<LocalBoxFuture<'static, Result<(), WhoAmIError>>, SplitLoaderError> {
+        let stale = this.0.tokens.borrow().freshness(now_secs()) == Freshness::RefreshFirst;
+        Ok(async move { if stale { this.join_refresh().await } else { Ok(()) } }.boxed_local())
     }
-    .boxed_local())
+}
+
+on_demand_fn! {
+    /// Loads the module that refreshes tokens, and starts (or joins) a refresh of `this`'s.
+    /// `Err` only when the module could not be fetched.
+    fn refresh_module(this: Authenticated) -> Result<LocalBoxFuture<'static, Result<(), WhoAmIError>>, SplitLoaderError> {
+        Ok(this.join_refresh().boxed_local())
+    }
+}
+
+on_demand_fn! {
+    /// Loads the module that revokes refresh tokens (the one that refreshes them: signing out is
+    /// not part of most first visits either), and revokes `token`.
+    fn revoke_module(config: Rc<Config>, token: String) -> Result<LocalBoxFuture<'static, ()>, SplitLoaderError> {
+        let request = RevokeTokenRequest {
+            client_id: config.app_client_id.to_string(),
+            token,
+            client_secret: config.app_client_secret.as_ref().map(|s| s.expose().to_owned()),
+        };
+        Ok(async move {
+            let _ = post_cognito(&config, TARGET_REVOKE_TOKEN, json::to_string(&request), Call::Refresh).await;
+        }
+        .boxed_local())
+    }
 }
 
 /// The Web Lock every tab of the page takes to refresh the tokens.

@@ -12,7 +12,7 @@ use leptos::either::{Either, EitherOf3};
 use leptos::ev::{MouseEvent, SubmitEvent};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos::wasm_split::{SplitLoaderError, wasm_split};
+use leptos::wasm_split::SplitLoaderError;
 use wasm_bindgen::JsCast as _;
 use whoami_shared::Email;
 
@@ -111,7 +111,7 @@ impl Ui {
     fn advance(self, step: SignInStep) {
         match step {
             SignInStep::SignedIn(session) => self.enter(session),
-            SignInStep::Challenge(challenge) => self.screen.set(Screen::Challenge(Rc::new(challenge))),
+            SignInStep::Challenge(challenge) => self.screen.set(Screen::Challenge(challenge)),
         }
     }
 
@@ -288,21 +288,18 @@ fn SignInForm(ui: Ui, anonymous: Anonymous) -> impl IntoView {
     }
 }
 
-/// Reads the session an earlier visit stored and shows it, or the sign-in form when what was
-/// stored cannot be read.
-#[allow(
-    clippy::unnecessary_wraps,
-    reason = "a fallible #[wasm_split] function returns a Result: its Err is the module not fetched"
-)]
-#[wasm_split(self_service, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn restore_session(ui: Ui, anonymous: Anonymous) -> Result<(), SplitLoaderError> {
-    if ui.screen.with_untracked(|s| matches!(s, Screen::Restoring(_))) {
-        match anonymous.restore() {
-            Some(session) => ui.enter(session),
-            None => ui.screen.set(Screen::SignIn(anonymous)),
+on_demand_fn! {
+    /// Reads the session an earlier visit stored and shows it, or the sign-in form when what was
+    /// stored cannot be read.
+    fn restore_session(ui: Ui, anonymous: Anonymous) -> Result<(), SplitLoaderError> {
+        if ui.screen.with_untracked(|s| matches!(s, Screen::Restoring(_))) {
+            match anonymous.restore() {
+                Some(session) => ui.enter(session),
+                None => ui.screen.set(Screen::SignIn(anonymous)),
+            }
         }
+        Ok(())
     }
-    Ok(())
 }
 
 /// The element a screen loaded on demand mounts itself into.

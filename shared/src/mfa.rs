@@ -317,15 +317,30 @@ mod tests {
         assert!(offers_app(parameters.mfas_can_setup.as_deref(), parse));
     }
 
+    macro_rules! fixture {
+        ($name:literal) => {
+            include_str!(concat!("../tests/data/cognito/", $name))
+        };
+    }
+
+    /// The set-up's answers as the local stack gave them (tests/data/cognito/README.md).
     #[test]
-    fn get_user_tells_whether_the_app_is_on() {
-        let on: GetUserResponse = serde_json::from_str(
-            r#"{"Username":"x","UserAttributes":[],"UserMFASettingList":["SOFTWARE_TOKEN_MFA"],"PreferredMfaSetting":"SOFTWARE_TOKEN_MFA"}"#,
-        )
-        .unwrap();
-        assert!(on.app_enabled());
-        let off: GetUserResponse = serde_json::from_str(r#"{"Username":"x","UserAttributes":[]}"#).unwrap();
+    fn captured_set_up_answers() {
+        let off: GetUserResponse = serde_json::from_str(fixture!("get_user_no_mfa.response.json")).unwrap();
         assert!(!off.app_enabled());
+        let on: GetUserResponse = serde_json::from_str(fixture!("get_user.response.json")).unwrap();
+        assert!(on.app_enabled());
+        assert_eq!(on.preferred_mfa_setting.as_deref(), Some(SOFTWARE_TOKEN_MFA));
+        let associated: AssociateSoftwareTokenResponse =
+            serde_json::from_str(fixture!("associate_software_token.response.json")).unwrap();
+        assert_eq!(associated.secret_code.expose().len(), 32);
+        assert!(!format!("{associated:?}").contains(associated.secret_code.expose()));
+        let verified: VerifySoftwareTokenResponse =
+            serde_json::from_str(fixture!("verify_software_token.response.json")).unwrap();
+        assert!(verified.succeeded() && verified.session.is_none());
+        let refused: crate::cognito::ErrorResponse =
+            serde_json::from_str(fixture!("error_enable_software_token_mfa.json")).unwrap();
+        assert_eq!(refused.exception(), "EnableSoftwareTokenMFAException");
     }
 
     #[test]

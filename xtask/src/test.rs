@@ -75,6 +75,8 @@ fn wasm_tests(ws: &Workspace, tools: &setup::Tools) -> anyhow::Result<()> {
     let mut cargo = cmd::cargo();
     cargo
         .args(["test", "--locked", "-p", "whoami-frontend", "--target", "wasm32-unknown-unknown"])
+        // The test runner cannot serve split-off modules: everything in one (lib.rs, `on_demand_fn!`).
+        .args(["--features", "unsplit"])
         .current_dir(&ws.root)
         // The wasm tests' own target directory (the page's release build has `wasm-page`).
         .env("CARGO_TARGET_DIR", ws.target_dir.join("wasm"))

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos::wasm_split::{SplitLoaderError, wasm_split};
+use leptos::wasm_split::SplitLoaderError;
 use whoami_shared::cognito::NEW_PASSWORD_REQUIRED;
 use whoami_shared::mfa::{MFA_SETUP, SELECT_MFA_TYPE, SOFTWARE_TOKEN_MFA};
 
@@ -18,53 +18,50 @@ use crate::api::mfa::{Enrolment, MfaError};
 use crate::api::{Challenge, SignInStep};
 use crate::errors::AuthError;
 
-/// The screen that answers `challenge`, by its name; a challenge this page cannot answer is
-/// a sentence and the sign-in form.
-#[allow(
-    clippy::unnecessary_wraps,
-    reason = "a fallible #[wasm_split] function returns a Result: its Err is the module not fetched"
-)]
-#[wasm_split(self_service, wasm_split_path = ::leptos::wasm_split, fallible)]
-pub(super) fn challenge_screen(ui: Ui, challenge: Rc<Challenge>) -> Result<(), SplitLoaderError> {
-    let still_here = ui.screen.with_untracked(|s| matches!(s, Screen::Challenge(c) if Rc::ptr_eq(c, &challenge)));
-    if !still_here {
-        return Ok(());
+on_demand_fn! {
+    /// The screen that answers `challenge`, by its name; a challenge this page cannot answer is
+    /// a sentence and the sign-in form.
+    pub(super) fn challenge_screen(ui: Ui, challenge: Rc<Challenge>) -> Result<(), SplitLoaderError> {
+        let still_here = ui.screen.with_untracked(|s| matches!(s, Screen::Challenge(c) if Rc::ptr_eq(c, &challenge)));
+        if !still_here {
+            return Ok(());
+        }
+        match challenge.name.as_str() {
+            NEW_PASSWORD_REQUIRED => {
+                ui.notice.set(Some("Your password was temporary. Choose a new one to finish signing in.".to_owned()));
+                mount_on_demand(true, move || view! { <NewPasswordForm ui challenge /> });
+            }
+            SOFTWARE_TOKEN_MFA => mount_on_demand(true, move || view! { <AppCodeForm ui challenge /> }),
+            SELECT_MFA_TYPE if challenge.offers_app_choice() => {
+                mount_on_demand(true, || view! { <p class="muted" role="status">"Signing in…"</p> });
+                spawn_local(async move {
+                    let result = challenge.choose_app().await;
+                    settle(ui, &challenge, result);
+                });
+            }
+            MFA_SETUP if challenge.can_set_up_app() => {
+                ui.notice.set(Some(
+                    "This account must sign in with a code from an authenticator app. Set one up to finish signing in."
+                        .to_owned(),
+                ));
+                let enrolment = Enrolment::signing_in(Rc::clone(&challenge));
+                mount_on_demand(true, move || view! { <SetUpApp ui enrolment /> });
+            }
+            other => {
+                let unsupported = AuthError::UnsupportedChallenge(other.to_owned());
+                ui.screen.set(Screen::SignIn(challenge.cancel()));
+                ui.fail(unsupported.to_string());
+            }
+        }
+        Ok(())
     }
-    match challenge.name.as_str() {
-        NEW_PASSWORD_REQUIRED => {
-            ui.notice.set(Some("Your password was temporary. Choose a new one to finish signing in.".to_owned()));
-            mount_on_demand(true, move || view! { <NewPasswordForm ui challenge /> });
-        }
-        SOFTWARE_TOKEN_MFA => mount_on_demand(true, move || view! { <AppCodeForm ui challenge /> }),
-        SELECT_MFA_TYPE if challenge.offers_app_choice() => {
-            mount_on_demand(true, || view! { <p class="muted" role="status">"Signing in…"</p> });
-            spawn_local(async move {
-                let result = challenge.choose_app().await;
-                settle(ui, &challenge, result);
-            });
-        }
-        MFA_SETUP if challenge.can_set_up_app() => {
-            ui.notice.set(Some(
-                "This account must sign in with a code from an authenticator app. Set one up to finish signing in."
-                    .to_owned(),
-            ));
-            let enrolment = Enrolment::signing_in(Rc::clone(&challenge));
-            mount_on_demand(true, move || view! { <SetUpApp ui enrolment /> });
-        }
-        other => {
-            let unsupported = AuthError::UnsupportedChallenge(other.to_owned());
-            ui.screen.set(Screen::SignIn(challenge.cancel()));
-            ui.fail(unsupported.to_string());
-        }
-    }
-    Ok(())
 }
 
 /// Moves on after an answer within `challenge`: the next step, another try here, or the
 /// sign-in form with the reason.
-pub(super) fn settle(ui: Ui, challenge: &Challenge, result: Result<SignInStep, MfaError>) {
+pub(super) fn settle(ui: Ui, challenge: &Rc<Challenge>, result: Result<SignInStep, MfaError>) {
     // The user may have cancelled meanwhile.
-    if !ui.screen.with_untracked(|s| matches!(s, Screen::Challenge(c) if std::ptr::eq(&**c, challenge))) {
+    if !ui.screen.with_untracked(|s| matches!(s, Screen::Challenge(c) if Rc::ptr_eq(c, challenge))) {
         return;
     }
     match result {

@@ -7,7 +7,7 @@ use leptos::either::{Either, EitherOf3};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos::wasm_split::{SplitLoaderError, wasm_split};
+use leptos::wasm_split::SplitLoaderError;
 use qrcode::QrCode;
 use qrcode::render::svg;
 use whoami_shared::mfa::{TotpSecret, otpauth_uri};
@@ -16,16 +16,13 @@ use super::{Screen, Ui, focus, mount_on_demand, submitted};
 use crate::api::Authenticated;
 use crate::api::mfa::{Enrolled, Enrolment, MfaError};
 
-/// The signed-in user's multi-factor settings.
-#[allow(
-    clippy::unnecessary_wraps,
-    reason = "a fallible #[wasm_split] function returns a Result: its Err is the module not fetched"
-)]
-#[wasm_split(self_service, wasm_split_path = ::leptos::wasm_split, fallible)]
-pub(super) fn mfa_screen(ui: Ui, session: Authenticated) -> Result<(), SplitLoaderError> {
-    let still_here = ui.screen.with_untracked(|s| matches!(s, Screen::Mfa(now) if now.same(&session)));
-    mount_on_demand(still_here, move || view! { <MfaSettings ui session /> });
-    Ok(())
+on_demand_fn! {
+    /// The signed-in user's multi-factor settings.
+    pub(super) fn mfa_screen(ui: Ui, session: Authenticated) -> Result<(), SplitLoaderError> {
+        let still_here = ui.screen.with_untracked(|s| matches!(s, Screen::Mfa(now) if now.same(&session)));
+        mount_on_demand(still_here, move || view! { <MfaSettings ui session /> });
+        Ok(())
+    }
 }
 
 /// Where the signed-in user's settings are.
