@@ -118,6 +118,8 @@ impl StackOutputs {
             token_storage: None,
             auth_flow: None,
             app_client_secret: None,
+            sign_in: None,
+            hosted_ui_name: None,
         };
         let pool = PoolFeatures { hosted_ui_domain: Some(self.hosted_ui.to_string()), ..features.clone() };
         let file = PageConfigJson { page, pool };

@@ -31,6 +31,7 @@ use crate::json;
 use crate::session::{Freshness, Tokens};
 use crate::storage::TokenStore;
 
+pub mod hosted;
 pub mod self_service;
 
 /// Fetches and parses `config.json`. index.html preloads it, and the browser answers this
@@ -198,6 +199,7 @@ fn next_step(config: &Rc<Config>, response: AuthResponse, username: &str) -> Res
             id_token: result.id_token,
             access_token: result.access_token,
             refresh_token: result.refresh_token,
+            hosted: false,
         };
         let store = TokenStore::new(config.token_storage);
         // If the browser refuses storage, the session still works until the page closes.
@@ -288,13 +290,22 @@ impl Authenticated {
     /// token is then revoked in the background as a best effort; a failure (the network, the
     /// module that revokes not fetched, or an emulator that lacks RevokeToken) does not keep
     /// anyone signed in.
+    ///
+    /// A session that began on the hosted sign-in page then also ends the hosted page's own
+    /// session: after the revocation, the browser goes to its `/logout`, which brings it back
+    /// here, so that the next "Sign in with" asks again (skipped, like the revocation, when the
+    /// module cannot be fetched: then neither could the hosted page be reached).
     pub fn sign_out(self) -> Anonymous {
         self.0.store.clear();
         let config = Rc::clone(&self.0.config);
-        if let Some(token) = self.0.tokens.borrow().refresh_token.clone() {
+        let (token, hosted) = {
+            let tokens = self.0.tokens.borrow();
+            (tokens.refresh_token.clone(), tokens.hosted)
+        };
+        if token.is_some() || hosted {
             let config = Rc::clone(&config);
             leptos::task::spawn_local(async move {
-                if let Ok(revoking) = revoke_module(config, token).await {
+                if let Ok(revoking) = revoke_module(config, token, hosted).await {
                     revoking.await;
                 }
             });
@@ -398,28 +409,38 @@ impl Authenticated {
         Some(tokens.freshness(now_secs()))
     }
 
-    /// One GetTokensFromRefreshToken with the current refresh token, storing what it gives.
+    /// One refresh with the current refresh token, storing what it gives: GetTokensFromRefreshToken,
+    /// or the token endpoint's `refresh_token` grant for a session that began on the hosted page.
     async fn get_tokens(&self) -> Result<(), AuthError> {
         let config = &self.0.config;
-        let Some(refresh_token) = self.0.tokens.borrow().refresh_token.clone() else {
+        let (Some(refresh_token), hosted) = ({
+            let tokens = self.0.tokens.borrow();
+            (tokens.refresh_token.clone(), tokens.hosted)
+        }) else {
             return Err(AuthError::SessionEnded);
         };
-        let request = GetTokensFromRefreshTokenRequest {
-            client_id: config.app_client_id.to_string(),
-            refresh_token,
-            client_secret: config.app_client_secret.as_ref().map(|s| s.expose().to_owned()),
+        let (id_token, access_token, rotated) = if hosted {
+            let answer = hosted::refresh(config, &refresh_token).await?;
+            (answer.id_token, answer.access_token, answer.refresh_token)
+        } else {
+            let request = GetTokensFromRefreshTokenRequest {
+                client_id: config.app_client_id.to_string(),
+                refresh_token,
+                client_secret: config.app_client_secret.as_ref().map(|s| s.expose().to_owned()),
+            };
+            let body = json::to_string(&request);
+            let response =
+                auth_response(&post_cognito(config, TARGET_GET_TOKENS_FROM_REFRESH_TOKEN, body, Call::Refresh).await?)?;
+            let result = response
+                .authentication_result
+                .ok_or_else(|| AuthError::Unexpected("a refresh without tokens".to_owned()))?;
+            (result.id_token, result.access_token, result.refresh_token)
         };
-        let body = json::to_string(&request);
-        let response =
-            auth_response(&post_cognito(config, TARGET_GET_TOKENS_FROM_REFRESH_TOKEN, body, Call::Refresh).await?)?;
-        let result = response
-            .authentication_result
-            .ok_or_else(|| AuthError::Unexpected("a refresh without tokens".to_owned()))?;
         let mut tokens = self.0.tokens.borrow_mut();
-        tokens.id_token = result.id_token;
-        tokens.access_token = result.access_token;
+        tokens.id_token = id_token;
+        tokens.access_token = access_token;
         // A new refresh token comes only when the client rotates them; the old one is then spent.
-        if let Some(rotated) = result.refresh_token {
+        if let Some(rotated) = rotated {
             tokens.refresh_token = Some(rotated);
         }
         self.0.store.save(&tokens);
@@ -483,20 +504,30 @@ fn refresh_module(this: Authenticated) -> Result<LocalBoxFuture<'static, Result<
 }
 
 /// Loads the module that revokes refresh tokens (the one that refreshes them: signing out is
-/// not part of most first visits either), and revokes `token`.
+/// not part of most first visits either), revokes `token`, and then, for a session that began
+/// on the hosted sign-in page (`hosted`), signs out there too (the browser leaves the page).
 #[allow(
     clippy::unnecessary_wraps,
     reason = "a fallible #[wasm_split] function returns a Result: its Err is the module not fetched"
 )]
 #[wasm_split(self_service, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn revoke_module(config: Rc<Config>, token: String) -> Result<LocalBoxFuture<'static, ()>, SplitLoaderError> {
-    let request = RevokeTokenRequest {
-        client_id: config.app_client_id.to_string(),
-        token,
-        client_secret: config.app_client_secret.as_ref().map(|s| s.expose().to_owned()),
-    };
+fn revoke_module(
+    config: Rc<Config>,
+    token: Option<String>,
+    hosted: bool,
+) -> Result<LocalBoxFuture<'static, ()>, SplitLoaderError> {
     Ok(async move {
-        let _ = post_cognito(&config, TARGET_REVOKE_TOKEN, json::to_string(&request), Call::Refresh).await;
+        if let Some(token) = token {
+            let request = RevokeTokenRequest {
+                client_id: config.app_client_id.to_string(),
+                token,
+                client_secret: config.app_client_secret.as_ref().map(|s| s.expose().to_owned()),
+            };
+            let _ = post_cognito(&config, TARGET_REVOKE_TOKEN, json::to_string(&request), Call::Refresh).await;
+        }
+        if hosted {
+            hosted::log_out(&config);
+        }
     }
     .boxed_local())
 }

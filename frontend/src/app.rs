@@ -20,6 +20,7 @@ use crate::config::{Config, ConfigError};
 use crate::errors::AuthError;
 use crate::password::Policy;
 
+mod hosted;
 mod self_service;
 
 /// Renders the page into `parent` (index.html's `<main>`, below its title) once
@@ -155,6 +156,8 @@ fn Signed(config: Config) -> impl IntoView {
     let anonymous = Anonymous::new(config);
     let secret_warning = anonymous.config().app_client_secret.is_some();
     let restored = anonymous.restore();
+    let returning = anonymous.config().hosted_ui.is_some() && crate::api::hosted::returned_from_hosted_page();
+    let hosted_anonymous = anonymous.clone();
     let ui = Ui {
         screen: RwSignal::new_local(Screen::SignIn(anonymous)),
         email: RwSignal::new(None),
@@ -162,7 +165,14 @@ fn Signed(config: Config) -> impl IntoView {
         alert: RwSignal::new(None),
         notice: RwSignal::new(None),
     };
-    if let Some(session) = restored {
+    if returning {
+        // Back from the hosted sign-in page: finishing it is loaded on demand.
+        spawn_local(async move {
+            if hosted::finish(ui, hosted_anonymous).await.is_err() {
+                ui.fail(NOT_LOADED.to_owned());
+            }
+        });
+    } else if let Some(session) = restored {
         ui.enter(session);
     }
 
@@ -241,12 +251,28 @@ fn SignInForm(ui: Ui, anonymous: Anonymous) -> impl IntoView {
             }
         });
     };
-    let sign_up = anonymous.config().sign_up;
-    // As in the signed-in view: one handler for both buttons, by their `data-action`.
+    let config = anonymous.config();
+    let sign_up = config.sign_up;
+    // `sign_in: "hosted"`: only the hosted page's link (CSS hides the rest of the form).
+    let direct = config.direct;
+    let hosted = config.hosted_ui.as_ref().map(|hosted| hosted.name.clone());
+    // As in the signed-in view: one handler for every button and the link, by their `data-action`.
     let open = move |ev: MouseEvent| {
         let start = match action(&ev).as_deref() {
             Some("forgot-password") => SelfService::ForgotPassword,
             Some("sign-up") => SelfService::SignUp,
+            Some("hosted") => {
+                // The link goes nowhere itself: the on-demand code builds the address.
+                ev.prevent_default();
+                ui.clear();
+                let anonymous = anonymous.clone();
+                spawn_local(async move {
+                    if hosted::sign_in(ui, anonymous).await.is_err() {
+                        ui.fail(NOT_LOADED.to_owned());
+                    }
+                });
+                return;
+            }
             _ => return,
         };
         ui.clear();
@@ -254,7 +280,13 @@ fn SignInForm(ui: Ui, anonymous: Anonymous) -> impl IntoView {
     };
 
     view! {
-        <form on:submit=submit novalidate aria-busy=move || if busy.get() { "true" } else { "false" }>
+        <form
+            on:submit=submit
+            on:click=open
+            class:hosted-only=!direct
+            novalidate
+            aria-busy=move || if busy.get() { "true" } else { "false" }
+        >
             <label for="email">"Email"</label>
             <input id="email" name="email" type="email" autocomplete="username" autofocus />
             <label for="password">"Password"</label>
@@ -262,7 +294,7 @@ fn SignInForm(ui: Ui, anonymous: Anonymous) -> impl IntoView {
             <button type="submit" disabled=move || busy.get()>
                 {move || if busy.get() { "Signing in…" } else { "Sign in" }}
             </button>
-            <div on:click=open>
+            <div>
                 <button type="button" class="secondary" data-action="forgot-password">
                     "Forgot your password?"
                 </button>
@@ -270,6 +302,8 @@ fn SignInForm(ui: Ui, anonymous: Anonymous) -> impl IntoView {
                     "Create account"
                 </button>
             </div>
+            // A link, not a button: it leaves the page for the pool's own sign-in page.
+            {hosted.map(|name| view! { <a href="#" class="button" data-action="hosted">"Sign in with " {name}</a> })}
         </form>
     }
 }

@@ -1,7 +1,8 @@
 //! The page's runtime configuration, `config.json` next to `index.html`, parsed once.
 //!
 //! One build serves every deployment, so nothing about the pool or the API is compiled in.
-//! The keys are the admin CLI's, minus secrets, plus `token_storage`; an `app_client_secret`
+//! The keys are the admin CLI's, minus secrets, plus `token_storage`, the pool's features
+//! (`sign_up`, `hosted_ui_domain`) and how users sign in (`sign_in`, `hosted_ui_name`); an `app_client_secret`
 //! is accepted only because some pools have one, and the page warns when it is used.
 
 use std::fmt;
@@ -50,10 +51,25 @@ pub struct Config {
     pub app_client_secret: Option<ClientSecret>,
     /// Whether anyone may create an account (`sign_up`: `true` only where the pool allows it).
     pub sign_up: bool,
+    /// The pool's hosted sign-in page, when the form offers it (`hosted_ui_domain`, unless
+    /// `sign_in` is "direct").
+    pub hosted_ui: Option<HostedUi>,
+    /// Whether the form offers the page's own email and password sign-in (unless `sign_in`
+    /// is "hosted").
+    pub direct: bool,
     /// `config.json` as read: the screens loaded on demand read the keys only they use (the
     /// password policy, [`crate::password::Policy::from_config`]) themselves, so that the
     /// first visit's wasm does not carry that code.
     pub text: ConfigText,
+}
+
+/// The pool's hosted sign-in page (Cognito's managed login).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostedUi {
+    /// Its base URL, ending in `/`, where `shared::oauth`'s paths are.
+    pub base: String,
+    /// The name in "Sign in with <name>" (`hosted_ui_name`).
+    pub name: String,
 }
 
 /// The text of `config.json`, which may hold the app client's secret: never shown by `Debug`.
@@ -120,6 +136,30 @@ impl Config {
         };
         let app_client_secret =
             optional("app_client_secret", &keys.app_client_secret)?.filter(|s| !s.is_empty()).map(ClientSecret::new);
+        let hosted_ui = match optional("hosted_ui_domain", &keys.hosted_ui_domain)?.filter(|s| !s.is_empty()) {
+            Some(url) => {
+                let mut base = checked_url("hosted_ui_domain", url)?;
+                if !base.ends_with('/') {
+                    base.push('/');
+                }
+                let name = optional("hosted_ui_name", &keys.hosted_ui_name)?.filter(|s| !s.is_empty());
+                Some(HostedUi { base, name: name.unwrap_or("single sign-on").to_owned() })
+            }
+            None => None,
+        };
+        let (hosted_ui, direct) = match (optional("sign_in", &keys.sign_in)?, hosted_ui) {
+            (None, hosted_ui) => (hosted_ui, true),
+            (Some("direct"), _) => (None, true),
+            (Some("hosted"), Some(hosted_ui)) => (Some(hosted_ui), false),
+            (Some(other), _) => {
+                return Err(ConfigError::Invalid {
+                    key: "sign_in",
+                    reason: format!(
+                        "is `{other}`; use \"hosted\" (which needs `hosted_ui_domain`) or \"direct\", or leave it out for both"
+                    ),
+                });
+            }
+        };
         Ok(Self {
             region,
             user_pool_id,
@@ -130,6 +170,8 @@ impl Config {
             auth_flow,
             app_client_secret,
             sign_up: keys.sign_up == Some(true),
+            hosted_ui,
+            direct,
             text: ConfigText(text.to_owned()),
         })
     }
@@ -156,6 +198,12 @@ struct Keys {
     app_client_secret: Field,
     #[serde(default)]
     sign_up: Option<bool>,
+    #[serde(default)]
+    hosted_ui_domain: Field,
+    #[serde(default)]
+    hosted_ui_name: Field,
+    #[serde(default)]
+    sign_in: Field,
 }
 
 /// One key's value as the page sees it: absent (or null), a string, or anything else (an
@@ -253,7 +301,7 @@ fn checked_url(key: &'static str, url: &str) -> Result<String, ConfigError> {
 #[cfg(test)]
 mod tests {
     use serde_json::{Map, Value};
-    use whoami_shared::files::PageConfigFile;
+    use whoami_shared::files::{PageConfigFile, PageConfigJson, PoolFeatures};
 
     use super::*;
 
@@ -312,6 +360,58 @@ mod tests {
         assert!(!Config::parse(GOOD).unwrap().sign_up, "no sign-up unless config.json says so");
     }
 
+    /// `GOOD` with each of `pairs` set.
+    fn with_all(pairs: &[(&str, &str)]) -> String {
+        let mut config: Map<String, Value> = serde_json::from_str(GOOD).unwrap();
+        for (key, value) in pairs {
+            config.insert((*key).to_owned(), (*value).into());
+        }
+        Value::Object(config).to_string()
+    }
+
+    #[test]
+    fn the_hosted_sign_in_is_offered_where_config_json_names_the_page() {
+        let domain = "https://whoami.auth.eu-west-1.amazoncognito.com/";
+        let plain = Config::parse(GOOD).unwrap();
+        assert_eq!((plain.hosted_ui, plain.direct), (None, true), "no hosted page unless named");
+        let both = Config::parse(&with_all(&[("hosted_ui_domain", domain)])).unwrap();
+        let expected = HostedUi { base: domain.to_owned(), name: "single sign-on".to_owned() };
+        assert_eq!((both.hosted_ui.as_ref(), both.direct), (Some(&expected), true), "both by default");
+        let named =
+            Config::parse(&with_all(&[("hosted_ui_domain", "http://127.0.0.1:4566"), ("hosted_ui_name", "Example")]))
+                .unwrap()
+                .hosted_ui
+                .unwrap();
+        assert_eq!(named, HostedUi { base: "http://127.0.0.1:4566/".to_owned(), name: "Example".to_owned() });
+        let hosted = Config::parse(&with_all(&[("hosted_ui_domain", domain), ("sign_in", "hosted")])).unwrap();
+        assert_eq!((hosted.hosted_ui, hosted.direct), (Some(expected), false));
+        let direct = Config::parse(&with_all(&[("hosted_ui_domain", domain), ("sign_in", "direct")])).unwrap();
+        assert_eq!((direct.hosted_ui, direct.direct), (None, true));
+        let direct = Config::parse(&with_all(&[("sign_in", "direct")])).unwrap();
+        assert_eq!((direct.hosted_ui, direct.direct), (None, true));
+        assert!(Config::parse(&with_all(&[("hosted_ui_domain", "")])).unwrap().hosted_ui.is_none());
+    }
+
+    #[test]
+    fn hosted_sign_in_problems_name_the_key() {
+        let domain = "https://whoami.auth.eu-west-1.amazoncognito.com/";
+        check(
+            &with_all(&[("sign_in", "hosted")]),
+            Err("`sign_in` in config.json is `hosted`; use \"hosted\" (which needs `hosted_ui_domain`)"),
+        );
+        check(
+            &with_all(&[("hosted_ui_domain", domain), ("sign_in", "both")]),
+            Err("`sign_in` in config.json is `both`"),
+        );
+        check(
+            &with_all(&[("hosted_ui_domain", "http://auth.example.com/")]),
+            Err("`hosted_ui_domain` in config.json is `http://auth.example.com/`: plain HTTP"),
+        );
+        check(&with_all(&[("hosted_ui_domain", "auth.example.com")]), Err("`hosted_ui_domain`"));
+        check(&with("hosted_ui_domain", 1.into()), Err("`hosted_ui_domain` in config.json must be a string"));
+        check(&with("sign_in", true.into()), Err("`sign_in` in config.json must be a string"));
+    }
+
     #[test]
     fn problems_name_the_key() {
         check("", Err("not a JSON object"));
@@ -356,6 +456,8 @@ mod tests {
             token_storage: None,
             auth_flow: None,
             app_client_secret: None,
+            sign_in: None,
+            hosted_ui_name: None,
         };
         let config = Config::parse(&serde_json::to_string_pretty(&file).unwrap()).unwrap();
         assert_eq!(config.region.as_str(), file.region);
@@ -374,6 +476,26 @@ mod tests {
         assert_eq!(config.cognito_endpoint, "http://127.0.0.1:4566/");
         assert_eq!((config.token_storage, config.auth_flow), (TokenStorage::Local, SignInFlow::Password));
         assert_eq!(config.app_client_secret, file.app_client_secret);
+        assert!(config.direct && config.hosted_ui.is_none());
+
+        // The pool's hosted page beside the page's keys, as configure writes it, and the
+        // page's choices about it.
+        file.sign_in = Some("hosted".into());
+        file.hosted_ui_name = Some("Example Corp".into());
+        let pool = PoolFeatures {
+            hosted_ui_domain: Some("https://whoami.auth.eu-west-1.amazoncognito.com/".into()),
+            ..PoolFeatures::default()
+        };
+        let text = serde_json::to_string_pretty(&PageConfigJson { page: file, pool }).unwrap();
+        let config = Config::parse(&text).unwrap();
+        assert!(!config.direct);
+        assert_eq!(
+            config.hosted_ui,
+            Some(HostedUi {
+                base: "https://whoami.auth.eu-west-1.amazoncognito.com/".into(),
+                name: "Example Corp".into()
+            })
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! sentence and never shows the raw body.
 
 use whoami_shared::cognito::ErrorResponse;
+use whoami_shared::oauth::TokenError;
 
 /// Why Cognito did not sign the user in (or refresh, or accept a new password).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -119,6 +120,74 @@ impl AuthError {
     }
 }
 
+impl AuthError {
+    /// Maps the token endpoint's refusal of a refresh token (OAuth's `{"error": ...}`, RFC 6749
+    /// section 5.2) to what it means for the session.
+    pub fn from_token_error(status: u16, body: &str) -> Self {
+        match crate::json::from_str::<TokenError>(body) {
+            // The refresh token is unknown, revoked or expired: the session is over.
+            Ok(refusal) if refusal.error == "invalid_grant" => AuthError::SessionEnded,
+            // The app client's settings (its secret, its grants): config.json or the pool.
+            Ok(refusal) if KNOWN_OAUTH_ERRORS.contains(&refusal.error.as_str()) => {
+                AuthError::Misconfigured(refusal.error)
+            }
+            _ if status >= 500 || status == 0 => AuthError::Unreachable,
+            _ => AuthError::Unexpected(format!("HTTP {status}")),
+        }
+    }
+}
+
+/// OAuth's error codes (RFC 6749 sections 4.1.2.1 and 5.2): the only ones the page repeats
+/// to the user, since anything in the address can be typed by anyone.
+const KNOWN_OAUTH_ERRORS: [&str; 9] = [
+    "invalid_request",
+    "invalid_client",
+    "invalid_grant",
+    "unauthorized_client",
+    "unsupported_grant_type",
+    "unsupported_response_type",
+    "invalid_scope",
+    "server_error",
+    "temporarily_unavailable",
+];
+
+/// Why a sign-in on the hosted sign-in page did not end signed in.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HostedError {
+    #[error("The sign-in was cancelled or refused on the sign-in page. Try again, or sign in another way.")]
+    Denied,
+    #[error("The sign-in page could not sign you in ({0}). Try again later, or ask an administrator.")]
+    Failed(String),
+    #[error("This sign-in was not started here, or was started again since, so it was not accepted. Sign in again.")]
+    WrongState,
+    #[error("This sign-in was already used or has expired. Sign in again.")]
+    CodeRefused,
+    #[error("{0}")]
+    Auth(AuthError),
+}
+
+impl HostedError {
+    /// The sentence for an `error` the hosted page sent back in the redirect. Its
+    /// `error_description`, free text anyone can put in a link, is not shown; nor is a code
+    /// that is not OAuth's.
+    pub fn from_redirect(error: &str) -> Self {
+        match error {
+            "access_denied" => HostedError::Denied,
+            known if KNOWN_OAUTH_ERRORS.contains(&known) => HostedError::Failed(known.to_owned()),
+            _ => HostedError::Failed("an unknown error".to_owned()),
+        }
+    }
+
+    /// The sentence for the token endpoint's refusal of a code (`status`, `body`).
+    pub fn from_code_refusal(status: u16, body: &str) -> Self {
+        match AuthError::from_token_error(status, body) {
+            // The code was spent, has expired, or does not match the verifier or redirect URI.
+            AuthError::SessionEnded => HostedError::CodeRefused,
+            other => HostedError::Auth(other),
+        }
+    }
+}
+
 /// Why the page could not show the email.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum WhoAmIError {
@@ -220,6 +289,37 @@ mod tests {
         let error = AuthError::from_response(Call::SignIn, 400, &body("NotAuthorizedException"));
         let shown = error.to_string();
         assert!(shown.ends_with('.') && !shown.contains("raw text") && !shown.contains('{'), "{shown}");
+    }
+
+    #[test]
+    fn the_token_endpoints_refusals() {
+        const INVALID_GRANT: &str = include_str!("../../shared/tests/data/oauth/token_error_invalid_grant.json");
+        assert_eq!(AuthError::from_token_error(400, INVALID_GRANT), AuthError::SessionEnded);
+        assert_eq!(HostedError::from_code_refusal(400, INVALID_GRANT), HostedError::CodeRefused);
+        let client = r#"{"error": "invalid_client"}"#;
+        assert_eq!(AuthError::from_token_error(401, client), AuthError::Misconfigured("invalid_client".into()));
+        assert_eq!(
+            HostedError::from_code_refusal(400, r#"{"error": "unauthorized_client", "error_description": "x"}"#),
+            HostedError::Auth(AuthError::Misconfigured("unauthorized_client".into()))
+        );
+        assert_eq!(
+            AuthError::from_token_error(400, r#"{"error": "made_up"}"#),
+            AuthError::Unexpected("HTTP 400".into())
+        );
+        assert_eq!(AuthError::from_token_error(503, "<html>"), AuthError::Unreachable);
+        assert!(AuthError::from_token_error(400, INVALID_GRANT).ends_session());
+    }
+
+    #[test]
+    fn a_redirects_error_is_a_sentence_without_its_free_text() {
+        assert_eq!(HostedError::from_redirect("access_denied"), HostedError::Denied);
+        assert_eq!(HostedError::from_redirect("invalid_scope"), HostedError::Failed("invalid_scope".into()));
+        let made_up = HostedError::from_redirect("Call 555-0100 to unlock your account");
+        assert_eq!(made_up, HostedError::Failed("an unknown error".into()));
+        for error in [made_up, HostedError::WrongState, HostedError::CodeRefused, HostedError::Denied] {
+            let shown = error.to_string();
+            assert!(shown.ends_with('.') && !shown.contains("555"), "{shown}");
+        }
     }
 
     #[test]

@@ -283,9 +283,9 @@ mod tests {
 
     #[test]
     fn round_trip_and_shape() {
-        let tokens = Tokens { id_token: "i".into(), access_token: "a".into(), refresh_token: None };
+        let tokens = Tokens { id_token: "i".into(), access_token: "a".into(), refresh_token: None, hosted: false };
         let text = to_string(&tokens).unwrap();
-        assert_eq!(text, r#"{"id_token":"i","access_token":"a","refresh_token":null}"#);
+        assert_eq!(text, r#"{"id_token":"i","access_token":"a","refresh_token":null,"hosted":false}"#);
         assert_eq!(from_str::<Tokens>(&text), Ok(tokens));
         assert!(from_str::<Tokens>("{").is_err());
         assert_eq!(object_from_str::<serde::de::IgnoredAny>("[1]").map(|_| ()), Err(JsonError(NOT_AN_OBJECT.into())));

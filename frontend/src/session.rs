@@ -18,6 +18,11 @@ pub struct Tokens {
     pub access_token: String,
     /// Absent only if Cognito issued none; without it the session ends when the ID token does.
     pub refresh_token: Option<String>,
+    /// The session began on the hosted sign-in page: it is refreshed at the token endpoint
+    /// (`refresh_token` grant), and signing out also ends the hosted page's own session.
+    /// Absent in what earlier versions of the page stored.
+    #[serde(default)]
+    pub hosted: bool,
 }
 
 impl fmt::Debug for Tokens {
@@ -77,7 +82,12 @@ pub(crate) mod tests {
     }
 
     fn tokens(claims: &str) -> Tokens {
-        Tokens { id_token: token_with(claims), access_token: "a".into(), refresh_token: Some("r".into()) }
+        Tokens {
+            id_token: token_with(claims),
+            access_token: "a".into(),
+            refresh_token: Some("r".into()),
+            hosted: false,
+        }
     }
 
     #[test]
@@ -105,6 +115,16 @@ pub(crate) mod tests {
         assert_eq!(tokens("not json").freshness(0), Freshness::RefreshFirst);
         let garbled = Tokens { id_token: "x".into(), ..t };
         assert_eq!(garbled.freshness(0), Freshness::RefreshFirst);
+    }
+
+    #[test]
+    fn tokens_stored_before_the_hosted_sign_in_read_as_direct() {
+        let earlier: Tokens =
+            serde_json::from_str(r#"{"id_token":"i","access_token":"a","refresh_token":"r"}"#).unwrap();
+        assert!(!earlier.hosted);
+        let hosted = Tokens { hosted: true, ..earlier };
+        let text = serde_json::to_string(&hosted).unwrap();
+        assert_eq!(serde_json::from_str::<Tokens>(&text).unwrap(), hosted);
     }
 
     #[test]

@@ -35,6 +35,14 @@ pub struct PageConfigFile {
     /// Only for an app client with a secret: every visitor can read it, and the page warns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_client_secret: Option<ClientSecret>,
+    /// How users sign in where the pool has a hosted sign-in page ([`PoolFeatures::hosted_ui_domain`]):
+    /// "hosted" (only "Sign in with ...", Cognito's page) or "direct" (only the page's own email
+    /// and password form); left out, the page offers both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_in: Option<String>,
+    /// The name in the hosted sign-in's "Sign in with <name>" (default "single sign-on").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hosted_ui_name: Option<String>,
 }
 
 /// What the user pool lets users do for themselves, and the passwords it takes: keys of
@@ -151,6 +159,7 @@ mod tests {
         let parsed: PageConfigFile = serde_json::from_str(CONFIGURED).unwrap();
         assert_eq!(parsed.cognito_endpoint.as_deref(), Some("http://127.0.0.1:4566/"));
         assert!(parsed.token_storage.is_none() && parsed.auth_flow.is_none() && parsed.app_client_secret.is_none());
+        assert!(parsed.sign_in.is_none() && parsed.hosted_ui_name.is_none());
         assert_eq!(serde_json::to_string_pretty(&parsed).unwrap(), CONFIGURED);
     }
 
@@ -162,7 +171,11 @@ mod tests {
         page.token_storage = Some("local".into());
         page.auth_flow = Some("password".into());
         page.app_client_secret = Some(ClientSecret::new("s3cr3t"));
+        page.sign_in = Some("hosted".into());
+        page.hosted_ui_name = Some("Example Corp".into());
         let written = serde_json::to_value(&page).unwrap();
+        assert_eq!(written["sign_in"], "hosted");
+        assert_eq!(written["hosted_ui_name"], "Example Corp");
         assert_eq!(written["token_storage"], "local");
         assert_eq!(written["auth_flow"], "password");
         assert_eq!(written["app_client_secret"], "s3cr3t");

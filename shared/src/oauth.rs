@@ -111,6 +111,20 @@ pub fn code_exchange_params<'a>(
     ]
 }
 
+/// The form of the token request that trades a refresh token for new ID and access tokens
+/// (`POST <base>/oauth2/token`, as [`code_exchange_params`]), for a session that began on the
+/// hosted page. A client with a secret also sends HTTP Basic authentication.
+pub fn refresh_params<'a>(client_id: &'a str, refresh_token: &'a str) -> [(&'static str, &'a str); 3] {
+    [("grant_type", "refresh_token"), ("client_id", client_id), ("refresh_token", refresh_token)]
+}
+
+/// The query of the sign-out request (`GET <base>/logout?...`): ends the hosted page's own
+/// session, then sends the browser to `logout_uri`, which must be one of the app client's
+/// sign-out URLs (LogoutURLs).
+pub fn logout_params<'a>(client_id: &'a str, logout_uri: &'a str) -> [(&'static str, &'a str); 2] {
+    [("client_id", client_id), ("logout_uri", logout_uri)]
+}
+
 /// What comes back to the redirect URI, read from its query: a code, or an error, with the
 /// `state` the authorize request sent (when the server kept it).
 #[derive(Clone, PartialEq, Eq)]
@@ -238,6 +252,15 @@ mod tests {
         let form = code_exchange_params("client", "the-code", "http://127.0.0.1:53682/callback", &verifier);
         assert!(
             form.contains(&("grant_type", "authorization_code")) && form.contains(&("code_verifier", RFC_VERIFIER))
+        );
+        let refresh = refresh_params("client", "the-refresh-token");
+        assert_eq!(refresh[0], ("grant_type", "refresh_token"));
+        assert!(
+            refresh.contains(&("refresh_token", "the-refresh-token")) && refresh.contains(&("client_id", "client"))
+        );
+        assert_eq!(
+            logout_params("client", "https://x.example/"),
+            [("client_id", "client"), ("logout_uri", "https://x.example/")]
         );
     }
 

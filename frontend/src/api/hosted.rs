@@ -1,0 +1,219 @@
+//! Signing in on the pool's hosted sign-in page (Cognito's managed login, `hosted_ui_domain`):
+//! the authorization code grant with PKCE (`shared::oauth`), the redirect back to the page, the
+//! token endpoint's `refresh_token` grant for sessions that began there, and the hosted page's
+//! sign-out. All of it runs from the on-demand module (`self_service`): `app::hosted` starts
+//! and finishes the sign-in, `api.rs`'s refresh and revocation call the rest.
+//!
+//! The verifier and `state` live in this tab's sessionStorage between the two halves, and are
+//! removed on the way back, whatever the answer. Neither they, the code nor any token is ever
+//! shown or logged.
+
+use wasm_bindgen::JsValue;
+use whoami_shared::oauth::{self, Callback, CodeVerifier, TokenResponse};
+
+use super::{Anonymous, Authenticated, headers, send, text};
+use crate::config::{Config, HostedUi};
+use crate::errors::{AuthError, HostedError};
+use crate::json;
+use crate::session::Tokens;
+use crate::storage::TokenStore;
+
+/// The sessionStorage key of the sign-in in progress: its `state` and verifier, one space apart.
+const PENDING: &str = "cognito-whoami.hosted-sign-in";
+
+/// The query keys of the redirect back, removed from the address once read.
+const CALLBACK_KEYS: [&str; 4] = ["code", "state", "error", "error_description"];
+
+impl Anonymous {
+    /// Starts a sign-in on the hosted page: a new PKCE verifier and `state`, kept in this tab's
+    /// sessionStorage, then the browser goes to the authorize endpoint (and the page is left).
+    pub fn start_hosted_sign_in(&self) -> Result<(), HostedError> {
+        let hosted = hosted_ui(&self.config)?;
+        let verifier = CodeVerifier::from_random(random()?);
+        let state = oauth::state_from_random(random()?);
+        let window = web_sys::window().ok_or_else(broken)?;
+        let stored = session_storage()
+            .and_then(|storage| storage.set_item(PENDING, &format!("{state} {}", verifier.expose())).ok());
+        // Without it the answer could not be checked: better not to leave at all.
+        stored.ok_or_else(|| {
+            HostedError::Auth(AuthError::Unexpected("this browser refused session storage".to_owned()))
+        })?;
+        let params = oauth::authorize_params(self.config.app_client_id.as_str(), &page_url()?, &state, &verifier);
+        let query = form(params.iter().map(|(k, v)| (*k, v.as_str())))?;
+        window.location().assign(&format!("{}{}?{query}", hosted.base, oauth::AUTHORIZE_PATH)).map_err(|_| broken())
+    }
+
+    /// Finishes a sign-in the hosted page sent the browser back from: takes `code` and `state`
+    /// out of the address, checks `state` against the one this tab stored, and redeems the
+    /// code with the stored verifier. The tokens are stored as a direct sign-in's are.
+    pub async fn finish_hosted_sign_in(&self) -> Result<Authenticated, HostedError> {
+        let config = &self.config;
+        let hosted = hosted_ui(config)?;
+        let callback = take_callback();
+        // One answer per sign-in started: whatever comes back, the pending one is spent.
+        let pending = session_storage().and_then(|storage| {
+            let pending = storage.get_item(PENDING).ok().flatten();
+            let _ = storage.remove_item(PENDING);
+            pending
+        });
+        let Some(callback) = callback else { return Err(HostedError::WrongState) };
+        let (stored_state, verifier) =
+            pending.as_deref().and_then(|p| p.split_once(' ')).ok_or(HostedError::WrongState)?;
+        if callback.state() != Some(stored_state) {
+            return Err(HostedError::WrongState);
+        }
+        let code = match callback {
+            Callback::Code { code, .. } => code,
+            Callback::Error { error, .. } => return Err(HostedError::from_redirect(&error)),
+        };
+        let verifier = CodeVerifier::new(verifier).map_err(|_| HostedError::WrongState)?;
+        let redirect_uri = page_url()?;
+        let params = oauth::code_exchange_params(config.app_client_id.as_str(), &code, &redirect_uri, &verifier);
+        let answer = token_request(config, hosted, &params).await.map_err(HostedError::Auth)?;
+        let tokens = match answer {
+            Ok(tokens) => tokens,
+            Err((status, body)) => return Err(HostedError::from_code_refusal(status, &body)),
+        };
+        let tokens = Tokens {
+            id_token: tokens.id_token,
+            access_token: tokens.access_token,
+            refresh_token: tokens.refresh_token,
+            hosted: true,
+        };
+        let store = TokenStore::new(config.token_storage);
+        // As after a direct sign-in: if the browser refuses storage, the session lasts as long as the page.
+        store.save(&tokens);
+        Ok(Authenticated::new(std::rc::Rc::clone(&self.config), store, tokens, false))
+    }
+}
+
+/// New ID and access tokens for a session that began on the hosted page: the token endpoint's
+/// `refresh_token` grant. A refused refresh token ends the session ([`AuthError::SessionEnded`]).
+pub(super) async fn refresh(config: &Config, refresh_token: &str) -> Result<TokenResponse, AuthError> {
+    let hosted = hosted_ui(config).map_err(|_| AuthError::Misconfigured("hosted_ui_domain".to_owned()))?;
+    let params = oauth::refresh_params(config.app_client_id.as_str(), refresh_token);
+    token_request(config, hosted, &params).await?.map_err(|(status, body)| AuthError::from_token_error(status, &body))
+}
+
+/// Ends the hosted page's own session (its cookie), so that the next "Sign in with" asks again:
+/// the browser goes to `/logout`, which sends it back to this page (one of the app client's
+/// sign-out URLs, template.yaml's LogoutURLs).
+pub(super) fn log_out(config: &Config) {
+    let (Ok(hosted), Ok(page)) = (hosted_ui(config), page_url()) else { return };
+    let query = form(oauth::logout_params(config.app_client_id.as_str(), &page));
+    if let (Some(window), Ok(query)) = (web_sys::window(), query) {
+        let _ = window.location().assign(&format!("{}{}?{query}", hosted.base, oauth::LOGOUT_PATH));
+    }
+}
+
+/// Whether the page's address holds an answer from the hosted page: `state` with a `code` or
+/// an `error`. A cheap look, for the page's start; [`Anonymous::finish_hosted_sign_in`] reads it.
+pub fn returned_from_hosted_page() -> bool {
+    let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    search.contains("state=") && (search.contains("code=") || search.contains("error="))
+}
+
+/// POSTs one token request (`application/x-www-form-urlencoded`; HTTP Basic with the app
+/// client's id and secret where one is configured). `Ok(Err((status, body)))` is a refusal.
+async fn token_request(
+    config: &Config,
+    hosted: &HostedUi,
+    params: &[(&str, &str)],
+) -> Result<Result<TokenResponse, (u16, String)>, AuthError> {
+    let unexpected = || AuthError::Unexpected("the request could not be built".to_owned());
+    let body = form(params.iter().copied()).map_err(|_| unexpected())?;
+    let basic = config
+        .app_client_secret
+        .as_ref()
+        .map(|secret| format!("Basic {}", basic_credentials(config.app_client_id.as_str(), secret.expose())));
+    let mut pairs = vec![("Content-Type", "application/x-www-form-urlencoded")];
+    if let Some(basic) = basic.as_deref() {
+        pairs.push(("Authorization", basic));
+    }
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    let headers = headers(&pairs).ok_or_else(unexpected)?;
+    init.set_headers(&headers);
+    init.set_body(&JsValue::from_str(&body));
+    let url = format!("{}{}", hosted.base, oauth::TOKEN_PATH);
+    let response = send(&url, &init).await.ok_or(AuthError::Unreachable)?;
+    let body = text(&response).await.ok_or(AuthError::Unreachable)?;
+    if !response.ok() {
+        return Ok(Err((response.status(), body)));
+    }
+    json::from_str(&body).map(Ok).map_err(|_| AuthError::Unexpected("an unreadable answer".to_owned()))
+}
+
+/// The HTTP Basic credentials of a client with a secret: base64 of `id:secret`, each
+/// form-urlencoded first (RFC 6749 section 2.3.1; Cognito's ids and secrets need no encoding).
+pub fn basic_credentials(client_id: &str, secret: &str) -> String {
+    crate::base64::encode(format!("{client_id}:{secret}").as_bytes())
+}
+
+/// The configured hosted page, or the error for a page that was not set up for one.
+fn hosted_ui(config: &Config) -> Result<&HostedUi, HostedError> {
+    config.hosted_ui.as_ref().ok_or(HostedError::Auth(AuthError::Misconfigured("hosted_ui_domain".to_owned())))
+}
+
+/// The page's own address without query or fragment: the redirect URI and the sign-out URL,
+/// which the app client must list (template.yaml: the site's URL, and the local stack's).
+fn page_url() -> Result<String, HostedError> {
+    let location = web_sys::window().ok_or_else(broken)?.location();
+    Ok(format!("{}{}", location.origin().map_err(|_| broken())?, location.pathname().map_err(|_| broken())?))
+}
+
+/// Reads the hosted page's answer from the address, then takes its keys out of the address
+/// (history.replaceState: no reload, and the code is not left in the history or a bookmark).
+fn take_callback() -> Option<Callback> {
+    let window = web_sys::window()?;
+    let url = web_sys::Url::new(&window.location().href().ok()?).ok()?;
+    let params = url.search_params();
+    let pairs: Vec<(&str, String)> =
+        CALLBACK_KEYS.iter().filter_map(|key| params.get(key).map(|value| (*key, value))).collect();
+    for key in CALLBACK_KEYS {
+        params.delete(key);
+    }
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url.href()));
+    }
+    Callback::from_query(pairs)
+}
+
+/// `pairs` as `application/x-www-form-urlencoded`, for a query or a POST body.
+fn form<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<String, HostedError> {
+    let params = web_sys::UrlSearchParams::new().map_err(|_| broken())?;
+    for (key, value) in pairs {
+        params.append(key, value);
+    }
+    Ok(params.to_string().into())
+}
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+/// 32 bytes from the browser's cryptographic generator.
+fn random() -> Result<[u8; 32], HostedError> {
+    let mut bytes = [0; 32];
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .and_then(|crypto| crypto.get_random_values_with_u8_array(&mut bytes).ok())
+        .ok_or_else(|| {
+            HostedError::Auth(AuthError::Unexpected("this browser has no secure random numbers".to_owned()))
+        })?;
+    Ok(bytes)
+}
+
+/// What the browser refused that every browser this page runs in provides.
+fn broken() -> HostedError {
+    HostedError::Auth(AuthError::Unexpected("the browser refused to change the page's address".to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_client_with_a_secret_authenticates_with_http_basic() {
+        // RFC 7617's example credentials.
+        assert_eq!(super::basic_credentials("Aladdin", "open sesame"), "QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+    }
+}
