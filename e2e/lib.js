@@ -328,3 +328,24 @@ export async function assertUsableOnPhone(page, order) {
   }
   assert.deepEqual(seen, order);
 }
+
+/** The sign-in form's link to the pool's hosted sign-in page ("Sign in with ..."). */
+export function hostedLink(page) {
+  return page.getByRole('link', { name: /^Sign in with / });
+}
+
+/**
+ * Waits for the hosted sign-in page's own form (the emulator's, at `hosted_ui_domain`): its
+ * Username field, shown on `page` while its address is the authorize endpoint.
+ */
+export async function atHostedForm(page, config) {
+  await page.waitForURL((url) => url.href.startsWith(`${config.hosted_ui_domain}oauth2/authorize`), TIMEOUT);
+  await page.getByLabel('Username').waitFor(TIMEOUT);
+}
+
+/** Fills the hosted sign-in page's form and submits it, as the user at that page does. */
+export async function signInOnHostedPage(page, { email, password }) {
+  await page.getByLabel('Username').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
