@@ -248,6 +248,25 @@ test('a session from the hosted page is refreshed at the token endpoint when the
   await context.close();
 });
 
+test('a session from the hosted page is told, not refused, where its tokens cannot change the account', async () => {
+  const user = await createUser(cfg, { password: PASSWORD });
+  const { context, page, errors, sent } = await open('hosted-account');
+  await hostedLink(page).click();
+  await atHostedForm(page, cfg);
+  await signInOnHostedPage(page, user);
+  await expectEmail(page, user.email);
+  // Its access token carries the scopes asked for on the hosted page (openid email), without
+  // which Cognito refuses ChangePassword and GlobalSignOut: the page says so without asking.
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expectAlert(page, /cannot change the password or sign out other devices.*Ask an administrator\./);
+  await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+  await expectAlert(page, /cannot change the password or sign out other devices/);
+  await expectEmail(page, user.email);
+  assert.deepEqual(sent.filter((r) => r.headers()['x-amz-target']), [], 'nothing was sent to Cognito');
+  assertNoBreakage(errors);
+  await context.close();
+});
+
 /** Serves the stack's config.json with `changes` applied, to a whole context. */
 async function configWith(context, changes) {
   const served = JSON.stringify({ ...cfg, ...changes });

@@ -313,6 +313,11 @@ impl Authenticated {
         Anonymous { config }
     }
 
+    /// Whether the session began on the hosted sign-in page.
+    pub fn hosted(&self) -> bool {
+        self.0.tokens.borrow().hosted
+    }
+
     /// Whether `other` is this very session (a clone of it), not merely the same user.
     pub fn same(&self, other: &Authenticated) -> bool {
         Rc::ptr_eq(&self.0, &other.0)

@@ -13,6 +13,13 @@ use whoami_shared::Email;
 use super::{NewPasswordFields, Screen, SelfService, Ui, focus, mount_on_demand, submitted};
 use crate::api::{Anonymous, Authenticated};
 
+/// What a session from the hosted sign-in page reads for "Change password" and "Sign out
+/// everywhere": its access token has the scopes asked for there (`openid email`), and Cognito
+/// takes ChangePassword and GlobalSignOut only with `aws.cognito.signin.user.admin`. The buttons
+/// are shown all the same: telling the sessions apart in the signed-in view would cost the
+/// first visit's wasm.
+const HOSTED_SESSION: &str = "This page cannot change the password or sign out other devices for a session that began on the sign-in page. Ask an administrator.";
+
 /// What the user reads for an email that does not parse.
 const ENTER_EMAIL: &str = "Enter your email address, such as name@example.com.";
 
@@ -45,6 +52,11 @@ pub(super) fn self_service_screen(ui: Ui, anonymous: Anonymous, start: SelfServi
 )]
 #[wasm_split(self_service, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub(super) fn change_password_screen(ui: Ui, session: Authenticated) -> Result<(), SplitLoaderError> {
+    if session.hosted() {
+        ui.screen.set(Screen::SignedIn(session));
+        ui.fail(HOSTED_SESSION.to_owned());
+        return Ok(());
+    }
     let still_here = ui.screen.with_untracked(|s| matches!(s, Screen::ChangePassword(now) if now.same(&session)));
     mount_on_demand(still_here, move || view! { <ChangePassword ui session /> });
     Ok(())
@@ -57,6 +69,10 @@ pub(super) fn change_password_screen(ui: Ui, session: Authenticated) -> Result<(
 )]
 #[wasm_split(self_service, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub(super) fn sign_out_everywhere(ui: Ui, session: Authenticated) -> Result<(), SplitLoaderError> {
+    if session.hosted() {
+        ui.fail(HOSTED_SESSION.to_owned());
+        return Ok(());
+    }
     ui.notice.set(Some("Signing out everywhere…".to_owned()));
     spawn_local(async move {
         let result = session.sign_out_everywhere().await;
