@@ -167,11 +167,7 @@ fn Signed(config: Config) -> impl IntoView {
     };
     if returning {
         // Back from the hosted sign-in page: finishing it is loaded on demand.
-        spawn_local(async move {
-            if hosted::finish(ui, hosted_anonymous).await.is_err() {
-                ui.fail(NOT_LOADED.to_owned());
-            }
-        });
+        call_on_demand(ui, hosted::finish(ui, hosted_anonymous).boxed_local());
     } else if let Some(session) = restored {
         ui.enter(session);
     }
@@ -255,7 +251,8 @@ fn SignInForm(ui: Ui, anonymous: Anonymous) -> impl IntoView {
     let sign_up = config.sign_up;
     // `sign_in: "hosted"`: only the hosted page's link (CSS hides the rest of the form).
     let direct = config.direct;
-    let hosted = config.hosted_ui.as_ref().map(|hosted| hosted.name.clone());
+    let offered = config.hosted_ui.is_some();
+    let label = config.hosted_ui.as_ref().map(|hosted| format!("Sign in with {}", hosted.name)).unwrap_or_default();
     // As in the signed-in view: one handler for every button and the link, by their `data-action`.
     let open = move |ev: MouseEvent| {
         let start = match action(&ev).as_deref() {
@@ -265,12 +262,7 @@ fn SignInForm(ui: Ui, anonymous: Anonymous) -> impl IntoView {
                 // The link goes nowhere itself: the on-demand code builds the address.
                 ev.prevent_default();
                 ui.clear();
-                let anonymous = anonymous.clone();
-                spawn_local(async move {
-                    if hosted::sign_in(ui, anonymous).await.is_err() {
-                        ui.fail(NOT_LOADED.to_owned());
-                    }
-                });
+                call_on_demand(ui, hosted::sign_in(ui, anonymous.clone()).boxed_local());
                 return;
             }
             _ => return,
@@ -303,7 +295,9 @@ fn SignInForm(ui: Ui, anonymous: Anonymous) -> impl IntoView {
                 </button>
             </div>
             // A link, not a button: it leaves the page for the pool's own sign-in page.
-            {hosted.map(|name| view! { <a href="#" class="button" data-action="hosted">"Sign in with " {name}</a> })}
+            <a href="#" class="button" data-action="hosted" hidden=!offered>
+                {label}
+            </a>
         </form>
     }
 }
@@ -338,6 +332,17 @@ fn on_demand(
         }
     });
     view! { <div id=ON_DEMAND_ID></div> }
+}
+
+/// Runs `call`, the call of a `#[wasm_split(<module>, fallible)]` function that is not a
+/// screen, in the background; if the module cannot be fetched, the user reads why. Boxed, so
+/// that every such call shares one copy of this.
+fn call_on_demand(ui: Ui, call: LocalBoxFuture<'static, Result<(), SplitLoaderError>>) {
+    spawn_local(async move {
+        if call.await.is_err() {
+            ui.fail(NOT_LOADED.to_owned());
+        }
+    });
 }
 
 /// Called by a screen loaded on demand, once its module is here: mounts `screen` into the
@@ -435,11 +440,7 @@ fn SignedIn(ui: Ui) -> impl IntoView {
             }
             Some("sign-out-everywhere") => {
                 ui.clear();
-                spawn_local(async move {
-                    if self_service::sign_out_everywhere(ui, session).await.is_err() {
-                        ui.fail(NOT_LOADED.to_owned());
-                    }
-                });
+                call_on_demand(ui, self_service::sign_out_everywhere(ui, session).boxed_local());
             }
             Some("retry") => {
                 ui.alert.set(None);
