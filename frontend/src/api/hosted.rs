@@ -8,7 +8,9 @@
 //! removed on the way back, whatever the answer. Neither they, the code nor any token is ever
 //! shown or logged.
 
+use serde::Deserialize;
 use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::wasm_bindgen;
 use whoami_shared::oauth::{self, Callback, CodeVerifier, TokenResponse};
 
 use super::{Anonymous, Authenticated, headers, send, text};
@@ -21,8 +23,53 @@ use crate::storage::TokenStore;
 /// The sessionStorage key of the sign-in in progress: its `state` and verifier, one space apart.
 const PENDING: &str = "cognito-whoami.hosted-sign-in";
 
-/// The query keys of the redirect back, removed from the address once read.
-const CALLBACK_KEYS: [&str; 4] = ["code", "state", "error", "error_description"];
+// The address bar and form encoding in a few lines of JavaScript rather than through web-sys's
+// Location, History, URL and URLSearchParams: each web-sys method is a function of
+// wasm-bindgen's glue in the page's inline script, which every visit loads even where only the
+// on-demand module calls it (BENCHMARKS.md, "The page").
+#[wasm_bindgen(inline_js = r#"
+export function returned() {
+  const q = location.search;
+  return q.includes("state=") && (q.includes("code=") || q.includes("error="));
+}
+export function page_url() { return location.origin + location.pathname; }
+export function go(url) { location.assign(url); }
+export function form(pairs) { return new URLSearchParams(JSON.parse(pairs)).toString(); }
+export function take_callback() {
+  const url = new URL(location.href), q = url.searchParams, found = {};
+  for (const key of ["code", "state", "error", "error_description"]) {
+    if (q.has(key)) found[key] = q.get(key);
+    q.delete(key);
+  }
+  history.replaceState(null, "", url.href);
+  return JSON.stringify(found);
+}
+"#)]
+extern "C" {
+    /// Whether the address holds `state` with a `code` or an `error`.
+    fn returned() -> bool;
+    /// The page's own address without query or fragment: the redirect URI and the sign-out
+    /// URL, which the app client must list (template.yaml: the site's URL, and the local
+    /// stack's).
+    fn page_url() -> String;
+    /// Leaves the page for `url`.
+    fn go(url: &str);
+    /// A JSON array of `[key, value]` pairs as `application/x-www-form-urlencoded`.
+    fn form(pairs: &str) -> String;
+    /// The hosted page's answer in the address, as a JSON object, taken out of the address
+    /// (history.replaceState: no reload, and the code is left in neither the history nor a
+    /// bookmark).
+    fn take_callback() -> String;
+}
+
+/// The hosted page's answer, as [`take_callback`] gives it.
+#[derive(Deserialize)]
+struct Returned {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
 
 impl Anonymous {
     /// Starts a sign-in on the hosted page: a new PKCE verifier and `state`, kept in this tab's
@@ -31,16 +78,16 @@ impl Anonymous {
         let hosted = hosted_ui(&self.config)?;
         let verifier = CodeVerifier::from_random(random()?);
         let state = oauth::state_from_random(random()?);
-        let window = web_sys::window().ok_or_else(broken)?;
         let stored = session_storage()
             .and_then(|storage| storage.set_item(PENDING, &format!("{state} {}", verifier.expose())).ok());
         // Without it the answer could not be checked: better not to leave at all.
         stored.ok_or_else(|| {
             HostedError::Auth(AuthError::Unexpected("this browser refused session storage".to_owned()))
         })?;
-        let params = oauth::authorize_params(self.config.app_client_id.as_str(), &page_url()?, &state, &verifier);
-        let query = form(params.iter().map(|(k, v)| (*k, v.as_str())))?;
-        window.location().assign(&format!("{}{}?{query}", hosted.base, oauth::AUTHORIZE_PATH)).map_err(|_| broken())
+        let params = oauth::authorize_params(self.config.app_client_id.as_str(), &page_url(), &state, &verifier);
+        let query = encode(&params.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>())?;
+        go(&format!("{}{}?{query}", hosted.base, oauth::AUTHORIZE_PATH));
+        Ok(())
     }
 
     /// Finishes a sign-in the hosted page sent the browser back from: takes `code` and `state`
@@ -49,7 +96,7 @@ impl Anonymous {
     pub async fn finish_hosted_sign_in(&self) -> Result<Authenticated, HostedError> {
         let config = &self.config;
         let hosted = hosted_ui(config)?;
-        let callback = take_callback();
+        let callback = callback();
         // One answer per sign-in started: whatever comes back, the pending one is spent.
         let pending = session_storage().and_then(|storage| {
             let pending = storage.get_item(PENDING).ok().flatten();
@@ -67,7 +114,7 @@ impl Anonymous {
             Callback::Error { error, .. } => return Err(HostedError::from_redirect(&error)),
         };
         let verifier = CodeVerifier::new(verifier).map_err(|_| HostedError::WrongState)?;
-        let redirect_uri = page_url()?;
+        let redirect_uri = page_url();
         let params = oauth::code_exchange_params(config.app_client_id.as_str(), &code, &redirect_uri, &verifier);
         let answer = token_request(config, hosted, &params).await.map_err(HostedError::Auth)?;
         let tokens = match answer {
@@ -99,18 +146,17 @@ pub(super) async fn refresh(config: &Config, refresh_token: &str) -> Result<Toke
 /// the browser goes to `/logout`, which sends it back to this page (one of the app client's
 /// sign-out URLs, template.yaml's LogoutURLs).
 pub(super) fn log_out(config: &Config) {
-    let (Ok(hosted), Ok(page)) = (hosted_ui(config), page_url()) else { return };
-    let query = form(oauth::logout_params(config.app_client_id.as_str(), &page));
-    if let (Some(window), Ok(query)) = (web_sys::window(), query) {
-        let _ = window.location().assign(&format!("{}{}?{query}", hosted.base, oauth::LOGOUT_PATH));
+    let Ok(hosted) = hosted_ui(config) else { return };
+    let page = page_url();
+    if let Ok(query) = encode(&oauth::logout_params(config.app_client_id.as_str(), &page)) {
+        go(&format!("{}{}?{query}", hosted.base, oauth::LOGOUT_PATH));
     }
 }
 
 /// Whether the page's address holds an answer from the hosted page: `state` with a `code` or
 /// an `error`. A cheap look, for the page's start; [`Anonymous::finish_hosted_sign_in`] reads it.
 pub fn returned_from_hosted_page() -> bool {
-    let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-    search.contains("state=") && (search.contains("code=") || search.contains("error="))
+    returned()
 }
 
 /// POSTs one token request (`application/x-www-form-urlencoded`; HTTP Basic with the app
@@ -121,7 +167,7 @@ async fn token_request(
     params: &[(&str, &str)],
 ) -> Result<Result<TokenResponse, (u16, String)>, AuthError> {
     let unexpected = || AuthError::Unexpected("the request could not be built".to_owned());
-    let body = form(params.iter().copied()).map_err(|_| unexpected())?;
+    let body = encode(params).map_err(|_| unexpected())?;
     let basic = config
         .app_client_secret
         .as_ref()
@@ -155,37 +201,16 @@ fn hosted_ui(config: &Config) -> Result<&HostedUi, HostedError> {
     config.hosted_ui.as_ref().ok_or(HostedError::Auth(AuthError::Misconfigured("hosted_ui_domain".to_owned())))
 }
 
-/// The page's own address without query or fragment: the redirect URI and the sign-out URL,
-/// which the app client must list (template.yaml: the site's URL, and the local stack's).
-fn page_url() -> Result<String, HostedError> {
-    let location = web_sys::window().ok_or_else(broken)?.location();
-    Ok(format!("{}{}", location.origin().map_err(|_| broken())?, location.pathname().map_err(|_| broken())?))
-}
-
-/// Reads the hosted page's answer from the address, then takes its keys out of the address
-/// (history.replaceState: no reload, and the code is not left in the history or a bookmark).
-fn take_callback() -> Option<Callback> {
-    let window = web_sys::window()?;
-    let url = web_sys::Url::new(&window.location().href().ok()?).ok()?;
-    let params = url.search_params();
-    let pairs: Vec<(&str, String)> =
-        CALLBACK_KEYS.iter().filter_map(|key| params.get(key).map(|value| (*key, value))).collect();
-    for key in CALLBACK_KEYS {
-        params.delete(key);
-    }
-    if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url.href()));
-    }
-    Callback::from_query(pairs)
+/// Reads the hosted page's answer from the address, and takes it out of the address.
+fn callback() -> Option<Callback> {
+    let Returned { code, state, error, error_description } = json::from_str(&take_callback()).ok()?;
+    let pairs = [("code", code), ("state", state), ("error", error), ("error_description", error_description)];
+    Callback::from_query(pairs.into_iter().filter_map(|(key, value)| Some((key, value?))))
 }
 
 /// `pairs` as `application/x-www-form-urlencoded`, for a query or a POST body.
-fn form<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<String, HostedError> {
-    let params = web_sys::UrlSearchParams::new().map_err(|_| broken())?;
-    for (key, value) in pairs {
-        params.append(key, value);
-    }
-    Ok(params.to_string().into())
+fn encode(pairs: &[(&str, &str)]) -> Result<String, HostedError> {
+    json::to_string(&pairs).map(|pairs| form(&pairs)).ok_or_else(broken)
 }
 
 fn session_storage() -> Option<web_sys::Storage> {
@@ -204,9 +229,9 @@ fn random() -> Result<[u8; 32], HostedError> {
     Ok(bytes)
 }
 
-/// What the browser refused that every browser this page runs in provides.
+/// What cannot fail in a working browser.
 fn broken() -> HostedError {
-    HostedError::Auth(AuthError::Unexpected("the browser refused to change the page's address".to_owned()))
+    HostedError::Auth(AuthError::Unexpected("the sign-in page's address could not be written".to_owned()))
 }
 
 #[cfg(test)]
