@@ -249,7 +249,7 @@ fn SignInForm(ui: Ui, anonymous: Anonymous) -> impl IntoView {
     };
     let config = anonymous.config();
     let sign_up = config.sign_up;
-    // `sign_in: "hosted"`: only the hosted page's link (CSS hides the rest of the form).
+    // `sign_in: "hosted"`: only the hosted page's link.
     let direct = config.direct;
     let offered = config.hosted_ui.is_some();
     let label = config.hosted_ui.as_ref().map(|hosted| format!("Sign in with {}", hosted.name)).unwrap_or_default();
@@ -272,27 +272,23 @@ fn SignInForm(ui: Ui, anonymous: Anonymous) -> impl IntoView {
     };
 
     view! {
-        <form
-            on:submit=submit
-            on:click=open
-            class:hosted-only=!direct
-            novalidate
-            aria-busy=move || if busy.get() { "true" } else { "false" }
-        >
-            <label for="email">"Email"</label>
-            <input id="email" name="email" type="email" autocomplete="username" autofocus />
-            <label for="password">"Password"</label>
-            <input id="password" name="password" type="password" autocomplete="current-password" />
-            <button type="submit" disabled=move || busy.get()>
-                {move || if busy.get() { "Signing in…" } else { "Sign in" }}
-            </button>
-            <div>
-                <button type="button" class="secondary" data-action="forgot-password">
-                    "Forgot your password?"
+        <form on:submit=submit on:click=open novalidate aria-busy=move || if busy.get() { "true" } else { "false" }>
+            <div class="direct" hidden=!direct>
+                <label for="email">"Email"</label>
+                <input id="email" name="email" type="email" autocomplete="username" autofocus />
+                <label for="password">"Password"</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" />
+                <button type="submit" disabled=move || busy.get()>
+                    {move || if busy.get() { "Signing in…" } else { "Sign in" }}
                 </button>
-                <button type="button" class="secondary" data-action="sign-up" hidden=!sign_up>
-                    "Create account"
-                </button>
+                <div>
+                    <button type="button" class="secondary" data-action="forgot-password">
+                        "Forgot your password?"
+                    </button>
+                    <button type="button" class="secondary" data-action="sign-up" hidden=!sign_up>
+                        "Create account"
+                    </button>
+                </div>
             </div>
             // A link, not a button: it leaves the page for the pool's own sign-in page.
             <a href="#" class="button" data-action="hosted" hidden=!offered>
