@@ -117,12 +117,22 @@ impl Config {
         let token_storage = match optional("token_storage", &keys.token_storage)? {
             None | Some("session") => TokenStorage::Session,
             Some("local") => TokenStorage::Local,
-            Some(other) => return Err(not_one_of("token_storage", other, "\"session\" (the default) or \"local\"")),
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    key: "token_storage",
+                    reason: format!("is `{other}`; use \"session\" (the default) or \"local\""),
+                });
+            }
         };
         let auth_flow = match optional("auth_flow", &keys.auth_flow)? {
             None | Some("srp") => SignInFlow::Srp,
             Some("password") => SignInFlow::Password,
-            Some(other) => return Err(not_one_of("auth_flow", other, "\"srp\" (the default) or \"password\"")),
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    key: "auth_flow",
+                    reason: format!("is `{other}`; use \"srp\" (the default) or \"password\""),
+                });
+            }
         };
         let app_client_secret =
             optional("app_client_secret", &keys.app_client_secret)?.filter(|s| !s.is_empty()).map(ClientSecret::new);
@@ -142,11 +152,12 @@ impl Config {
             (Some("direct"), _) => (None, true),
             (Some("hosted"), Some(hosted_ui)) => (Some(hosted_ui), false),
             (Some(other), _) => {
-                return Err(not_one_of(
-                    "sign_in",
-                    other,
-                    "\"hosted\" (which needs `hosted_ui_domain`) or \"direct\", or leave it out for both",
-                ));
+                return Err(ConfigError::Invalid {
+                    key: "sign_in",
+                    reason: format!(
+                        "is `{other}`; use \"hosted\" (which needs `hosted_ui_domain`) or \"direct\", or leave it out for both"
+                    ),
+                });
             }
         };
         Ok(Self {
@@ -234,11 +245,6 @@ impl<'de> Visitor<'de> for FieldVisitor {
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Field, D::Error> {
         Ok(String::deserialize(deserializer).map_or(Field::Other, Field::Text))
     }
-}
-
-/// `key`'s value `other` is none of those `choices` names.
-fn not_one_of(key: &'static str, other: &str, choices: &str) -> ConfigError {
-    ConfigError::Invalid { key, reason: format!("is `{other}`; use {choices}") }
 }
 
 fn optional<'a>(key: &'static str, field: &'a Field) -> Result<Option<&'a str>, ConfigError> {
