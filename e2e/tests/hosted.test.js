@@ -189,9 +189,11 @@ test('sign-out ends the hosted session through /logout, and "Sign in with" then 
   await signInOnHostedPage(page, user);
   await expectEmail(page, user.email);
   const { refresh_token: refreshToken } = JSON.parse(await storedTokens(page));
+  // Through the hosted page's /logout and back to the page (watched for before the click: the
+  // revocation before it is quick).
+  const leaving = page.waitForRequest((r) => r.url().startsWith(`${cfg.hosted_ui_domain}logout`), TIMEOUT);
   await page.getByRole('button', { name: 'Sign out', exact: true }).click();
-  // Through the hosted page's /logout and back to the page.
-  const logout = await page.waitForRequest((r) => r.url().startsWith(`${cfg.hosted_ui_domain}logout`), TIMEOUT);
+  const logout = await leaving;
   const asked = Object.fromEntries(new URL(logout.url()).searchParams);
   assert.deepEqual(asked, { client_id: cfg.app_client_id, logout_uri: pageUrl() });
   await page.waitForURL(pageUrl(), TIMEOUT);
