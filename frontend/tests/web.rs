@@ -44,8 +44,12 @@ fn refresh_decisions() {
     let captured = include_str!("../../shared/tests/data/cognito/initiate_auth.response.json");
     let response: whoami_shared::cognito::AuthResponse = serde_json::from_str(captured).unwrap();
     let result = response.authentication_result.unwrap();
-    let tokens =
-        Tokens { id_token: result.id_token, access_token: result.access_token, refresh_token: result.refresh_token };
+    let tokens = Tokens {
+        id_token: result.id_token,
+        access_token: result.access_token,
+        refresh_token: result.refresh_token,
+        hosted: false,
+    };
     assert_eq!(tokens.freshness(0), Freshness::Fresh);
     assert_eq!(tokens.freshness(u64::from(u32::MAX)), Freshness::RefreshFirst);
     // base64url's own characters ('-' in the first payload, '_' in the second) and UTF-8
@@ -55,14 +59,23 @@ fn refresh_decisions() {
         use base64::Engine as _;
         let claims = format!(r#"{{"exp":4102444800,"cognito:username":"{name}"}}"#);
         let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(claims);
-        let tokens =
-            Tokens { id_token: format!("e30.{payload}.c2ln"), access_token: String::new(), refresh_token: None };
+        let tokens = Tokens {
+            id_token: format!("e30.{payload}.c2ln"),
+            access_token: String::new(),
+            refresh_token: None,
+            hosted: false,
+        };
         assert_eq!(tokens.freshness(4_102_444_800 - REFRESH_MARGIN_SECS - 1), Freshness::Fresh);
     }
 }
 
 fn sample_tokens() -> Tokens {
-    Tokens { id_token: "id.x.y".into(), access_token: "access.x.y".into(), refresh_token: Some("refresh".into()) }
+    Tokens {
+        id_token: "id.x.y".into(),
+        access_token: "access.x.y".into(),
+        refresh_token: Some("refresh".into()),
+        hosted: false,
+    }
 }
 
 fn raw(kind: TokenStorage) -> web_sys::Storage {
@@ -83,6 +96,13 @@ fn storage_round_trips_in_the_configured_place() {
         assert_eq!(store.load(), Some(sample_tokens()));
         assert!(raw(kind).get_item(KEY).unwrap().is_some());
         assert!(raw(other).get_item(KEY).unwrap().is_none(), "{kind:?} must not write {other:?}");
+        // A session from the hosted sign-in page keeps its mark; what an earlier version of the
+        // page stored, without one, reads as a direct sign-in's.
+        let hosted = Tokens { hosted: true, ..sample_tokens() };
+        assert!(store.save(&hosted));
+        assert_eq!(store.load(), Some(hosted));
+        raw(kind).set_item(KEY, r#"{"id_token":"i","access_token":"a","refresh_token":"r"}"#).unwrap();
+        assert_eq!(store.load().map(|tokens| tokens.hosted), Some(false));
         store.clear();
         assert_eq!(store.load(), None);
     }
