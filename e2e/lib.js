@@ -349,3 +349,24 @@ export async function signInOnHostedPage(page, { email, password }) {
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
+
+/**
+ * A new app client with a secret that signs in on the hosted page (the code grant, `openid
+ * email`) and comes back to `pageUrl`, as a pool made for a server-side app may have.
+ */
+export async function createHostedClientWithSecret(config, pageUrl) {
+  const { UserPoolClient: client } = await cognito(config, 'CreateUserPoolClient', {
+    UserPoolId: config.user_pool_id,
+    ClientName: `e2e-hosted-secret-${Date.now()}`,
+    GenerateSecret: true,
+    ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    SupportedIdentityProviders: ['COGNITO'],
+    AllowedOAuthFlowsUserPoolClient: true,
+    AllowedOAuthFlows: ['code'],
+    AllowedOAuthScopes: ['openid', 'email'],
+    CallbackURLs: [pageUrl],
+    LogoutURLs: [pageUrl],
+    ReadAttributes: ['email', 'email_verified'],
+  });
+  return { id: client.ClientId, secret: client.ClientSecret };
+}

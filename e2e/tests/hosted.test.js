@@ -3,7 +3,8 @@
 // checked, each code spent once) and /logout: "Sign in with" there and back with the email
 // shown and no code left in the address; a tampered `state`, a reused code and an error in the
 // redirect each refused with a sentence; sign-out going through the hosted page's /logout; a
-// session from there refreshed at the token endpoint; `sign_in` "hosted" and "direct".
+// session from there refreshed at the token endpoint; `sign_in` "hosted" and "direct"; a
+// client secret sent as HTTP Basic.
 // Screenshots go to artifacts/.
 
 import assert from 'node:assert/strict';
@@ -16,7 +17,9 @@ import {
   atSignIn,
   base,
   config,
+  createHostedClientWithSecret,
   createUser,
+  deleteClient,
   expectAlert,
   expectEmail,
   hostedLink,
@@ -303,4 +306,30 @@ test('sign_in "hosted" offers only the hosted page, with its hosted_ui_name; "di
   await direct.shot('direct-only');
   assertNoBreakage(direct.errors);
   await direct.context.close();
+});
+
+test('an app client with a secret redeems the code with HTTP Basic authentication', async () => {
+  const user = await createUser(cfg, { password: PASSWORD });
+  // The page's own client has no secret (template.yaml): this test needs one with, which
+  // signs in on the hosted page and comes back to the page.
+  const client = await createHostedClientWithSecret(cfg, pageUrl());
+  const { context, page, errors } = await open('hosted-secret');
+  await configWith(context, { app_client_id: client.id, app_client_secret: client.secret });
+  await page.goto(base);
+  await page.getByText('which every visitor can read').waitFor(TIMEOUT);
+  const redeemed = page.waitForResponse((r) => tokenEndpoint(new URL(r.url())), TIMEOUT);
+  await hostedLink(page).click();
+  await atHostedForm(page, cfg);
+  await signInOnHostedPage(page, user);
+  const answer = await redeemed;
+  assert.equal(answer.status(), 200, 'the emulator checked the client secret and redeemed the code');
+  const basic = Buffer.from(`${client.id}:${client.secret}`).toString('base64');
+  assert.equal(answer.request().headers().authorization, `Basic ${basic}`);
+  // The API takes ID tokens of the page's own client only (the Lambda checks the audience), so
+  // this other client's session is refused there, refreshed at the token endpoint (with HTTP
+  // Basic too), refused again, and ended, as it should be.
+  await expectAlert(page, /session has ended/);
+  assertNoBreakage(errors);
+  await context.close();
+  await deleteClient(cfg, client.id);
 });
