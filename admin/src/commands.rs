@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 use whoami_shared::Username;
+use whoami_shared::mfa::otpauth_uri;
 
 use crate::Error;
 use crate::api::Api;
@@ -17,7 +18,7 @@ use crate::cli::{
 };
 use crate::cognito::{
     AuthFlow, Challenge, CodeSent, Cognito, CognitoError, Holder, InitialPassword, SignIn, Tokens, UserChore,
-    UserSummary, otpauth_uri,
+    UserSummary,
 };
 use crate::hosted::{HostedError, HostedUi};
 use crate::secret::{Input, Token};

@@ -120,6 +120,7 @@ impl StackOutputs {
             app_client_secret: None,
             sign_in: None,
             hosted_ui_name: None,
+            mfa_issuer: None,
         };
         let pool = PoolFeatures { hosted_ui_domain: Some(self.hosted_ui.to_string()), ..features.clone() };
         let file = PageConfigJson { page, pool };

@@ -1,7 +1,7 @@
 // The page's flows in headless Chromium against a running local stack: sign-in with SRP (no
 // request carries the password), a wrong password, a disabled account, `auth_flow`
 // "password", the new-password challenge, reload, sign-out (also while Cognito does not answer),
-// a token refreshed before expiry or refused, an unreachable API or Cognito, an MFA challenge,
+// a token refreshed before expiry or refused, an unreachable API or Cognito, a challenge the page does not answer (SMS_MFA),
 // the new-password form fetched only when needed (and a fetch of it that fails), a missing
 // config.json, the busy state, tokens kept for other tabs (and refreshed once between them,
 // surviving a refresh token another tab spent), a configured client secret,
@@ -502,19 +502,19 @@ test('an unreachable sign-in service is said so', async () => {
   await context.close();
 });
 
-test('a sign-in step the page does not handle (MFA) is named in a plain sentence', async () => {
+test('a sign-in step the page does not handle (a text-message code) is named in a plain sentence', async () => {
   const user = await createUser(cfg, { password: PASSWORD });
-  const { context, page, errors, shot } = await open('mfa');
-  // What Cognito answers for a user with an authenticator app (the page cannot set one up yet).
+  const { context, page, errors, shot } = await open('sms-mfa');
+  // What Cognito answers for a user whose factor is a text message (the page handles apps only).
   await page.route(cognito, (route) =>
     route.fulfill({
       status: 200,
       headers: { 'Content-Type': 'application/x-amz-json-1.1', 'Access-Control-Allow-Origin': '*' },
-      body: JSON.stringify({ ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: 'session', ChallengeParameters: {} }),
+      body: JSON.stringify({ ChallengeName: 'SMS_MFA', Session: 'session', ChallengeParameters: {} }),
     }),
   );
   await signIn(page, user);
-  await expectAlert(page, /needs a sign-in step that this page does not handle yet \(SOFTWARE_TOKEN_MFA\)/);
+  await expectAlert(page, /needs a sign-in step that this page does not handle yet \(SMS_MFA\)/);
   await shot('alert');
   assert.equal(await storedTokens(page), null, 'no tokens without a finished sign-in');
   assert.ok(await page.getByRole('button', { name: 'Sign in' }).isEnabled(), 'the form can be used again');

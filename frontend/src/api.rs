@@ -11,13 +11,13 @@ use std::rc::Rc;
 
 use futures::future::{FutureExt as _, LocalBoxFuture, Shared};
 use js_sys::futures::JsFuture;
-use leptos::wasm_split::{SplitLoaderError, wasm_split};
+use leptos::wasm_split::SplitLoaderError;
 use wasm_bindgen::JsCast as _;
 use whoami_shared::Email;
 use whoami_shared::api::{Envelope, Outcome};
 use whoami_shared::cognito::{
-    AuthFlow, AuthResponse, CONTENT_TYPE, ChallengeAnswer, GetTokensFromRefreshTokenRequest, InitiateAuthRequest,
-    NEW_PASSWORD_REQUIRED, NewPasswordResponses, PASSWORD_VERIFIER, PasswordVerifierResponses,
+    AuthFlow, AuthResponse, CONTENT_TYPE, ChallengeAnswer, ChallengeParameters, GetTokensFromRefreshTokenRequest,
+    InitiateAuthRequest, NewPasswordResponses, PASSWORD_VERIFIER, PasswordVerifierResponses,
     RespondToAuthChallengeRequest, RevokeTokenRequest, TARGET_GET_TOKENS_FROM_REFRESH_TOKEN, TARGET_INITIATE_AUTH,
     TARGET_RESPOND_TO_AUTH_CHALLENGE, TARGET_REVOKE_TOKEN,
 };
@@ -32,6 +32,7 @@ use crate::session::{Freshness, Tokens};
 use crate::storage::TokenStore;
 
 pub mod hosted;
+pub mod mfa;
 pub mod self_service;
 
 /// Fetches and parses `config.json`. index.html preloads it, and the browser answers this
@@ -56,12 +57,13 @@ pub struct Anonymous {
     config: Rc<Config>,
 }
 
-/// Where a successful password check leads.
+/// Where a successful password check (or answer to a challenge) leads.
 #[derive(Debug)]
 pub enum SignInStep {
     SignedIn(Authenticated),
-    /// The password was temporary: the user must choose a new one.
-    NewPasswordRequired(NewPasswordChallenge),
+    /// Cognito asks for more: a new password, a code from an authenticator app, setting one
+    /// up. The screens that answer are loaded on demand and read the challenge themselves.
+    Challenge(Rc<Challenge>),
 }
 
 impl Anonymous {
@@ -73,8 +75,16 @@ impl Anonymous {
         &self.config
     }
 
+    /// Whether an earlier visit (or another tab) stored a session, which [`Self::restore`]
+    /// then reads.
+    pub fn has_stored_session(&self) -> bool {
+        TokenStore::new(self.config.token_storage).holds_tokens()
+    }
+
     /// The session stored by an earlier visit, if there is one. Its tokens are checked
-    /// (refreshed if need be) by the first [`Authenticated::whoami`].
+    /// (refreshed if need be) by the first [`Authenticated::whoami`]. Called only from the
+    /// module loaded on demand, which checks them too, so that the first visit's wasm does
+    /// not carry the code that reads them.
     pub fn restore(&self) -> Option<Authenticated> {
         let store = TokenStore::new(self.config.token_storage);
         store.load().map(|tokens| Authenticated::new(Rc::clone(&self.config), store, tokens, true))
@@ -105,7 +115,7 @@ impl Anonymous {
         let challenge =
             auth_response(&post_cognito(config, TARGET_INITIATE_AUTH, json::to_string(&request), Call::SignIn).await?)?;
         if challenge.challenge_name.as_deref() != Some(PASSWORD_VERIFIER) {
-            return next_step(config, challenge, email.as_str());
+            return next_step(config, challenge, email.as_str(), email.as_str());
         }
         let incomplete = || AuthError::Unexpected("an incomplete PASSWORD_VERIFIER challenge".to_owned());
         let parameters = challenge.challenge_parameters.ok_or_else(incomplete)?;
@@ -138,7 +148,7 @@ impl Anonymous {
         let body = json::to_string(&request);
         let response =
             auth_response(&post_cognito(config, TARGET_RESPOND_TO_AUTH_CHALLENGE, body, Call::SignIn).await?)?;
-        next_step(config, response, &user_id)
+        next_step(config, response, &user_id, email.as_str())
     }
 
     /// USER_PASSWORD_AUTH, for app clients that do not allow SRP.
@@ -154,36 +164,51 @@ impl Anonymous {
         };
         let response =
             auth_response(&post_cognito(config, TARGET_INITIATE_AUTH, json::to_string(&request), Call::SignIn).await?)?;
-        next_step(config, response, email.as_str())
+        next_step(config, response, email.as_str(), email.as_str())
     }
 }
 
-/// A user whose temporary password was accepted and who must now choose a new one.
+/// A sign-in that Cognito holds at a challenge: a user whose password was accepted and who
+/// must now choose a new one (NEW_PASSWORD_REQUIRED), give a code from their authenticator app
+/// (SOFTWARE_TOKEN_MFA, SELECT_MFA_TYPE) or set one up (MFA_SETUP).
 #[derive(Debug)]
-pub struct NewPasswordChallenge {
+pub struct Challenge {
     config: Rc<Config>,
+    /// Cognito's name for the challenge.
+    pub name: String,
     /// The name Cognito gave in the challenge (the user's id when signing in by email).
     username: String,
+    /// The email the user signed in with, to label what the user sees.
+    email: String,
     session: String,
+    parameters: ChallengeParameters,
 }
 
-impl NewPasswordChallenge {
+impl Challenge {
     /// Sends the new password (already checked by [`crate::password::Policy::check`]).
     pub async fn respond(&self, new_password: &str) -> Result<SignInStep, AuthError> {
-        let config = &self.config;
-        let request = RespondToAuthChallengeRequest {
-            client_id: config.app_client_id.to_string(),
-            session: Some(self.session.clone()),
-            answer: ChallengeAnswer::NewPassword(NewPasswordResponses {
-                username: self.username.clone(),
-                new_password: new_password.to_owned(),
-                secret_hash: client_secret_hash(config, &self.username),
-            }),
-        };
-        let body = json::to_string(&request);
-        let response =
-            auth_response(&post_cognito(config, TARGET_RESPOND_TO_AUTH_CHALLENGE, body, Call::NewPassword).await?)?;
-        next_step(config, response, &self.username)
+        let answer = ChallengeAnswer::NewPassword(NewPasswordResponses {
+            username: self.username.clone(),
+            new_password: new_password.to_owned(),
+            secret_hash: client_secret_hash(&self.config, &self.username),
+        });
+        let body = self.request(&self.session, answer);
+        self.step(&post_cognito(&self.config, TARGET_RESPOND_TO_AUTH_CHALLENGE, body, Call::Challenge).await?)
+    }
+
+    /// The body of a RespondToAuthChallenge with `answer`, within `session` (this
+    /// challenge's, or the one a set-up step gave in its place).
+    fn request<A: serde::Serialize>(&self, session: &str, answer: A) -> Option<String> {
+        json::to_string(&RespondToAuthChallengeRequest {
+            client_id: self.config.app_client_id.to_string(),
+            session: Some(session.to_owned()),
+            answer,
+        })
+    }
+
+    /// Where Cognito's successful answer to this challenge leads.
+    fn step(&self, text: &str) -> Result<SignInStep, AuthError> {
+        next_step(&self.config, auth_response(text)?, &self.username, &self.email)
     }
 
     /// Gives up on the challenge.
@@ -193,7 +218,14 @@ impl NewPasswordChallenge {
 }
 
 /// Turns Cognito's answer into tokens or the next challenge.
-fn next_step(config: &Rc<Config>, response: AuthResponse, username: &str) -> Result<SignInStep, AuthError> {
+/// `username` is the name to answer a challenge with when Cognito gives none, `email` the
+/// address the user typed.
+fn next_step(
+    config: &Rc<Config>,
+    response: AuthResponse,
+    username: &str,
+    email: &str,
+) -> Result<SignInStep, AuthError> {
     if let Some(result) = response.authentication_result {
         let tokens = Tokens {
             id_token: result.id_token,
@@ -207,12 +239,14 @@ fn next_step(config: &Rc<Config>, response: AuthResponse, username: &str) -> Res
         return Ok(SignInStep::SignedIn(Authenticated::new(Rc::clone(config), store, tokens, false)));
     }
     match (response.challenge_name, response.session) {
-        (Some(name), Some(session)) if name == NEW_PASSWORD_REQUIRED => {
-            let username =
-                response.challenge_parameters.as_ref().and_then(|p| p.answer_as()).unwrap_or(username).to_owned();
-            Ok(SignInStep::NewPasswordRequired(NewPasswordChallenge { config: Rc::clone(config), username, session }))
+        (Some(name), Some(session)) => {
+            let parameters = response.challenge_parameters.unwrap_or_default();
+            let username = parameters.answer_as().unwrap_or(username).to_owned();
+            let config = Rc::clone(config);
+            let email = email.to_owned();
+            Ok(SignInStep::Challenge(Rc::new(Challenge { config, name, username, email, session, parameters })))
         }
-        (Some(name), _) => Err(AuthError::UnsupportedChallenge(name)),
+        (Some(name), None) => Err(AuthError::UnsupportedChallenge(name)),
         (None, _) => Err(AuthError::Unexpected("neither tokens nor a challenge".to_owned())),
     }
 }
@@ -483,58 +517,49 @@ impl Authenticated {
     }
 }
 
-/// Loads the module that refreshes tokens, and refreshes `this`'s first if they expire within
-/// five minutes.
-#[allow(
-    clippy::unnecessary_wraps,
-    reason = "a fallible #[wasm_split] function returns a Result: its Err is the module not fetched"
-)]
-#[wasm_split(self_service, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn refresh_if_stale_module(
-    this: Authenticated,
-) -> Result<LocalBoxFuture<'static, Result<(), WhoAmIError>>, SplitLoaderError> {
-    let stale = this.0.tokens.borrow().freshness(now_secs()) == Freshness::RefreshFirst;
-    Ok(async move { if stale { this.join_refresh().await } else { Ok(()) } }.boxed_local())
-}
-
-/// Loads the module that refreshes tokens, and starts (or joins) a refresh of `this`'s.
-/// `Err` only when the module could not be fetched.
-#[allow(
-    clippy::unnecessary_wraps,
-    reason = "a fallible #[wasm_split] function returns a Result: its Err is the module not fetched"
-)]
-#[wasm_split(self_service, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn refresh_module(this: Authenticated) -> Result<LocalBoxFuture<'static, Result<(), WhoAmIError>>, SplitLoaderError> {
-    Ok(this.join_refresh().boxed_local())
-}
-
-/// Loads the module that revokes refresh tokens (the one that refreshes them: signing out is
-/// not part of most first visits either), revokes `token`, and then, for a session that began
-/// on the hosted sign-in page (`hosted`), signs out there too (the browser leaves the page).
-#[allow(
-    clippy::unnecessary_wraps,
-    reason = "a fallible #[wasm_split] function returns a Result: its Err is the module not fetched"
-)]
-#[wasm_split(self_service, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn revoke_module(
-    config: Rc<Config>,
-    token: Option<String>,
-    hosted: bool,
-) -> Result<LocalBoxFuture<'static, ()>, SplitLoaderError> {
-    Ok(async move {
-        if let Some(token) = token {
-            let request = RevokeTokenRequest {
-                client_id: config.app_client_id.to_string(),
-                token,
-                client_secret: config.app_client_secret.as_ref().map(|s| s.expose().to_owned()),
-            };
-            let _ = post_cognito(&config, TARGET_REVOKE_TOKEN, json::to_string(&request), Call::Refresh).await;
-        }
-        if hosted {
-            hosted::log_out(&config);
-        }
+on_demand_fn! {
+    /// Loads the module that refreshes tokens, and refreshes `this`'s first if they expire within
+    /// five minutes.
+    fn refresh_if_stale_module(
+        this: Authenticated,
+    ) -> Result<LocalBoxFuture<'static, Result<(), WhoAmIError>>, SplitLoaderError> {
+        let stale = this.0.tokens.borrow().freshness(now_secs()) == Freshness::RefreshFirst;
+        Ok(async move { if stale { this.join_refresh().await } else { Ok(()) } }.boxed_local())
     }
-    .boxed_local())
+}
+
+on_demand_fn! {
+    /// Loads the module that refreshes tokens, and starts (or joins) a refresh of `this`'s.
+    /// `Err` only when the module could not be fetched.
+    fn refresh_module(this: Authenticated) -> Result<LocalBoxFuture<'static, Result<(), WhoAmIError>>, SplitLoaderError> {
+        Ok(this.join_refresh().boxed_local())
+    }
+}
+
+on_demand_fn! {
+    /// Loads the module that revokes refresh tokens (the one that refreshes them: signing out is
+    /// not part of most first visits either), revokes `token`, and then, for a session that began
+    /// on the hosted sign-in page (`hosted`), signs out there too (the browser leaves the page).
+    fn revoke_module(
+        config: Rc<Config>,
+        token: Option<String>,
+        hosted: bool,
+    ) -> Result<LocalBoxFuture<'static, ()>, SplitLoaderError> {
+        Ok(async move {
+            if let Some(token) = token {
+                let request = RevokeTokenRequest {
+                    client_id: config.app_client_id.to_string(),
+                    token,
+                    client_secret: config.app_client_secret.as_ref().map(|s| s.expose().to_owned()),
+                };
+                let _ = post_cognito(&config, TARGET_REVOKE_TOKEN, json::to_string(&request), Call::Refresh).await;
+            }
+            if hosted {
+                hosted::log_out(&config);
+            }
+        }
+        .boxed_local())
+    }
 }
 
 /// The Web Lock every tab of the page takes to refresh the tokens.

@@ -1,6 +1,7 @@
-//! The page's components: the configuration check, the sign-in and new-password forms (the
-//! latter loaded on demand) and the signed-in view. They hold state and show sentences; every
-//! request is made by `api`.
+//! The page's components: the configuration check, the sign-in form, the signed-in view and
+//! the dispatch between screens, with the screens most visits never see (a challenge within a
+//! sign-in, self-service, multi-factor settings) loaded on demand. They hold state and show
+//! sentences; every request is made by `api`.
 
 use std::any::Any;
 use std::cell::RefCell;
@@ -11,16 +12,18 @@ use leptos::either::{Either, EitherOf3};
 use leptos::ev::{MouseEvent, SubmitEvent};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos::wasm_split::{SplitLoaderError, wasm_split};
+use leptos::wasm_split::SplitLoaderError;
 use wasm_bindgen::JsCast as _;
 use whoami_shared::Email;
 
-use crate::api::{Anonymous, Authenticated, NewPasswordChallenge, SignInStep};
+use crate::api::{Anonymous, Authenticated, Challenge, SignInStep};
 use crate::config::{Config, ConfigError};
 use crate::errors::AuthError;
 use crate::password::Policy;
 
+mod challenge;
 mod hosted;
+mod mfa;
 mod self_service;
 
 /// Renders the page into `parent` (index.html's `<main>`, below its title) once
@@ -49,13 +52,20 @@ fn App(loaded: Result<Config, ConfigError>) -> impl IntoView {
 /// Where the user is.
 #[derive(Debug, Clone)]
 enum Screen {
+    /// Reading a session an earlier visit stored (loaded on demand, with the code that checks
+    /// its tokens); then the signed-in view, or the sign-in form.
+    Restoring(Anonymous),
     SignIn(Anonymous),
-    NewPassword(Rc<NewPasswordChallenge>),
+    /// A new password, a code from an authenticator app or setting one up (loaded on demand).
+    Challenge(Rc<Challenge>),
     SignedIn(Authenticated),
     /// A forgotten password, signing up or confirming an account (loaded on demand).
     SelfService(Anonymous, SelfService),
     /// Changing the password while signed in (loaded on demand).
     ChangePassword(Authenticated),
+    /// Multi-factor sign-in: whether it is on, setting an app up, turning it off (loaded on
+    /// demand).
+    Mfa(Authenticated),
 }
 
 /// Which of a signed-out user's own screens to open.
@@ -98,14 +108,11 @@ impl Ui {
         self.notice.set(None);
     }
 
-    /// Moves on after Cognito accepted a password.
+    /// Moves on after Cognito accepted a password or an answer.
     fn advance(self, step: SignInStep) {
         match step {
             SignInStep::SignedIn(session) => self.enter(session),
-            SignInStep::NewPasswordRequired(challenge) => {
-                self.notice.set(Some("Your password was temporary. Choose a new one to finish signing in.".to_owned()));
-                self.screen.set(Screen::NewPassword(Rc::new(challenge)));
-            }
+            SignInStep::Challenge(challenge) => self.screen.set(Screen::Challenge(challenge)),
         }
     }
 
@@ -155,11 +162,15 @@ impl Ui {
 fn Signed(config: Config) -> impl IntoView {
     let anonymous = Anonymous::new(config);
     let secret_warning = anonymous.config().app_client_secret.is_some();
-    let restored = anonymous.restore();
     let returning = anonymous.config().hosted_ui.is_some() && crate::api::hosted::returned_from_hosted_page();
     let hosted_anonymous = anonymous.clone();
+    let start = if !returning && anonymous.has_stored_session() {
+        Screen::Restoring(anonymous)
+    } else {
+        Screen::SignIn(anonymous)
+    };
     let ui = Ui {
-        screen: RwSignal::new_local(Screen::SignIn(anonymous)),
+        screen: RwSignal::new_local(start),
         email: RwSignal::new(None),
         checking: RwSignal::new(false),
         alert: RwSignal::new(None),
@@ -168,8 +179,6 @@ fn Signed(config: Config) -> impl IntoView {
     if returning {
         // Back from the hosted sign-in page: finishing it is loaded on demand.
         call_on_demand(ui, hosted::finish(ui, hosted_anonymous).boxed_local());
-    } else if let Some(session) = restored {
-        ui.enter(session);
     }
 
     view! {
@@ -193,9 +202,14 @@ fn Signed(config: Config) -> impl IntoView {
             ON_DEMAND.take();
             match ui.screen.get() {
                 Screen::SignIn(anonymous) => EitherOf3::A(view! { <SignInForm ui anonymous /> }),
-                Screen::NewPassword(challenge) => EitherOf3::B(on_demand(
+                Screen::Restoring(anonymous) => EitherOf3::B(on_demand(
                     ui,
-                    new_password_screen(ui, Rc::clone(&challenge)).boxed_local(),
+                    restore_session(ui, anonymous.clone()).boxed_local(),
+                    Box::new(move || Screen::SignIn(anonymous)),
+                )),
+                Screen::Challenge(challenge) => EitherOf3::B(on_demand(
+                    ui,
+                    challenge::challenge_screen(ui, Rc::clone(&challenge)).boxed_local(),
                     // Signing in again asks for the module again.
                     Box::new(move || Screen::SignIn(challenge.cancel())),
                 )),
@@ -208,6 +222,11 @@ fn Signed(config: Config) -> impl IntoView {
                 Screen::ChangePassword(session) => EitherOf3::B(on_demand(
                     ui,
                     self_service::change_password_screen(ui, session.clone()).boxed_local(),
+                    Box::new(move || Screen::SignedIn(session)),
+                )),
+                Screen::Mfa(session) => EitherOf3::B(on_demand(
+                    ui,
+                    mfa::mfa_screen(ui, session.clone()).boxed_local(),
                     Box::new(move || Screen::SignedIn(session)),
                 )),
             }
@@ -298,6 +317,20 @@ fn SignInForm(ui: Ui, anonymous: Anonymous) -> impl IntoView {
     }
 }
 
+on_demand_fn! {
+    /// Reads the session an earlier visit stored and shows it, or the sign-in form when what was
+    /// stored cannot be read.
+    fn restore_session(ui: Ui, anonymous: Anonymous) -> Result<(), SplitLoaderError> {
+        if ui.screen.with_untracked(|s| matches!(s, Screen::Restoring(_))) {
+            match anonymous.restore() {
+                Some(session) => ui.enter(session),
+                None => ui.screen.set(Screen::SignIn(anonymous)),
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The element a screen loaded on demand mounts itself into.
 const ON_DEMAND_ID: &str = "on-demand";
 
@@ -351,71 +384,6 @@ fn mount_on_demand<V: IntoView + 'static>(still_here: bool, screen: impl FnOnce(
     }
 }
 
-/// The new-password form, loaded the first time a user with a temporary password signs in.
-#[allow(
-    clippy::unnecessary_wraps,
-    reason = "a fallible #[wasm_split] function returns a Result: its Err is the module not fetched"
-)]
-#[wasm_split(self_service, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn new_password_screen(ui: Ui, challenge: Rc<NewPasswordChallenge>) -> Result<(), SplitLoaderError> {
-    let still_here = ui.screen.with_untracked(|s| matches!(s, Screen::NewPassword(c) if Rc::ptr_eq(c, &challenge)));
-    mount_on_demand(still_here, move || view! { <NewPasswordForm ui challenge /> });
-    Ok(())
-}
-
-#[component]
-fn NewPasswordForm(ui: Ui, challenge: Rc<NewPasswordChallenge>) -> impl IntoView {
-    let busy = RwSignal::new(false);
-    // The form replaces the sign-in form: put the cursor where the user types next.
-    request_animation_frame(|| focus("new-password"));
-    let cancel_challenge = Rc::clone(&challenge);
-    let policy = challenge.password_policy();
-    let submit = move |ev: SubmitEvent| {
-        let Some([new_password, confirm]) = submitted(&ev, busy, ["new-password", "confirm-password"]) else {
-            return;
-        };
-        ui.alert.set(None);
-        if let Err(problem) = policy.check(&new_password, &confirm) {
-            ui.fail(problem.to_string());
-            return;
-        }
-        busy.set(true);
-        let challenge = Rc::clone(&challenge);
-        spawn_local(async move {
-            let result = challenge.respond(&new_password).await;
-            busy.set(false);
-            match result {
-                Ok(step) => {
-                    ui.notice.set(None);
-                    ui.advance(step);
-                }
-                Err(error @ AuthError::ChallengeExpired) => {
-                    ui.notice.set(None);
-                    ui.screen.set(Screen::SignIn(challenge.cancel()));
-                    ui.fail(error.to_string());
-                }
-                Err(error) => ui.fail(error.to_string()),
-            }
-        });
-    };
-    let cancel = move |_| {
-        ui.clear();
-        ui.screen.set(Screen::SignIn(cancel_challenge.cancel()));
-    };
-
-    view! {
-        <form on:submit=submit novalidate aria-busy=move || if busy.get() { "true" } else { "false" }>
-            <NewPasswordFields policy label="New password" confirm="Confirm new password" />
-            <button type="submit" disabled=move || busy.get()>
-                {move || if busy.get() { "Saving…" } else { "Set new password" }}
-            </button>
-            <button type="button" class="secondary" on:click=cancel>
-                "Cancel"
-            </button>
-        </form>
-    }
-}
-
 #[component]
 fn SignedIn(ui: Ui) -> impl IntoView {
     // The buttons below share one handler, which reads each one's `data-action`: one closure
@@ -433,6 +401,10 @@ fn SignedIn(ui: Ui) -> impl IntoView {
             Some("change-password") => {
                 ui.clear();
                 ui.screen.set(Screen::ChangePassword(session));
+            }
+            Some("mfa") => {
+                ui.clear();
+                ui.screen.set(Screen::Mfa(session));
             }
             Some("sign-out-everywhere") => {
                 ui.clear();
@@ -470,6 +442,9 @@ fn SignedIn(ui: Ui) -> impl IntoView {
             }}
             <button type="button" class="secondary" data-action="change-password">
                 "Change password"
+            </button>
+            <button type="button" class="secondary" data-action="mfa">
+                "Multi-factor sign-in"
             </button>
             <button type="button" class="secondary" data-action="sign-out">
                 "Sign out"

@@ -458,6 +458,7 @@ mod tests {
             app_client_secret: None,
             sign_in: None,
             hosted_ui_name: None,
+            mfa_issuer: None,
         };
         let config = Config::parse(&serde_json::to_string_pretty(&file).unwrap()).unwrap();
         assert_eq!(config.region.as_str(), file.region);

@@ -44,8 +44,11 @@ pub enum AuthError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Call {
     SignIn,
-    NewPassword,
+    /// Answering a challenge within a sign-in (a new password, an MFA code or set-up).
+    Challenge,
     Refresh,
+    /// Something a signed-in user does with the access token (MFA settings).
+    SignedIn,
     /// What users do for themselves (`api::self_service`), once its own exceptions are read.
     Account,
 }
@@ -64,10 +67,12 @@ impl AuthError {
         match (call, error.exception()) {
             // RefreshTokenReuseException: the token was rotated out (by another tab, or by an
             // earlier refresh whose answer was lost) and its grace period is over.
-            (Call::Refresh, "NotAuthorizedException" | "UserNotFoundException" | "RefreshTokenReuseException") => {
-                AuthError::SessionEnded
-            }
-            (Call::NewPassword, "NotAuthorizedException" | "CodeMismatchException" | "ExpiredCodeException") => {
+            // With the access token too: it was revoked (signed out everywhere) or the user is gone.
+            (
+                Call::Refresh | Call::SignedIn,
+                "NotAuthorizedException" | "UserNotFoundException" | "RefreshTokenReuseException",
+            ) => AuthError::SessionEnded,
+            (Call::Challenge, "NotAuthorizedException" | "CodeMismatchException" | "ExpiredCodeException") => {
                 AuthError::ChallengeExpired
             }
             // Cognito's own words; the only way it tells a disabled account from a wrong password.
@@ -271,8 +276,8 @@ mod tests {
     fn the_call_changes_the_meaning() {
         check(Call::Refresh, 400, &body("NotAuthorizedException"), &AuthError::SessionEnded);
         check(Call::Refresh, 400, &body("RefreshTokenReuseException"), &AuthError::SessionEnded);
-        check(Call::NewPassword, 400, &body("NotAuthorizedException"), &AuthError::ChallengeExpired);
-        check(Call::NewPassword, 400, &body("InvalidPasswordException"), &AuthError::PasswordPolicy("raw text".into()));
+        check(Call::Challenge, 400, &body("NotAuthorizedException"), &AuthError::ChallengeExpired);
+        check(Call::Challenge, 400, &body("InvalidPasswordException"), &AuthError::PasswordPolicy("raw text".into()));
         check(Call::Refresh, 400, &body("TooManyRequestsException"), &AuthError::TooManyAttempts);
     }
 

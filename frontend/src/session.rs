@@ -46,19 +46,30 @@ struct IdClaims {
     exp: u64,
 }
 
+/// The email claim, for labels (an authenticator app's entry), never for decisions.
+#[derive(Debug, Deserialize)]
+struct EmailClaim {
+    email: String,
+}
+
 impl Tokens {
     /// Whether the ID token must be refreshed before use at `now` (seconds since the epoch).
     pub fn freshness(&self, now: u64) -> Freshness {
-        match id_claims(&self.id_token) {
+        match id_claims::<IdClaims>(&self.id_token) {
             Some(claims) => freshness(claims.exp, now),
             None => Freshness::RefreshFirst,
         }
+    }
+
+    /// The email in the ID token, read without verifying it.
+    pub fn email(&self) -> Option<String> {
+        id_claims::<EmailClaim>(&self.id_token).map(|claims| claims.email)
     }
 }
 
 /// The claims of an ID token, read without verifying it (the shared crate's
 /// `decode_claims_unverified`, with the page's JSON reader and base64 decoder).
-fn id_claims(id_token: &str) -> Option<IdClaims> {
+fn id_claims<T: serde::de::DeserializeOwned>(id_token: &str) -> Option<T> {
     let parts = whoami_shared::token::split(id_token).ok()?;
     crate::json::from_str(&String::from_utf8(crate::base64::decode(parts.payload)?).ok()?).ok()
 }
@@ -113,8 +124,11 @@ pub(crate) mod tests {
         assert_eq!(t.freshness(1_700_003_400), Freshness::RefreshFirst);
         // A token the page cannot read is refreshed rather than sent.
         assert_eq!(tokens("not json").freshness(0), Freshness::RefreshFirst);
+        assert_eq!(t.email(), None);
         let garbled = Tokens { id_token: "x".into(), ..t };
         assert_eq!(garbled.freshness(0), Freshness::RefreshFirst);
+        let labelled = tokens(r#"{"exp": 1700003600, "email": "ana@example.com"}"#);
+        assert_eq!(labelled.email().as_deref(), Some("ana@example.com"));
     }
 
     #[test]

@@ -18,6 +18,12 @@ impl TokenStore {
         Self { kind }
     }
 
+    /// Whether anything is stored under the page's key, without reading it (reading is
+    /// [`Self::load`], in the module loaded on demand).
+    pub fn holds_tokens(&self) -> bool {
+        storage(self.kind).and_then(|s| s.get_item(KEY).ok().flatten()).is_some()
+    }
+
     /// The stored tokens, if any are there and readable. Unreadable ones are removed: they
     /// can only have been written by another version of the page or by hand.
     pub fn load(&self) -> Option<Tokens> {

@@ -25,7 +25,7 @@ fn cognito_errors_become_sentences() {
     let not_authorized = include_str!("../../shared/tests/data/cognito/error_not_authorized.json");
     check_error(Call::SignIn, 400, not_authorized, &AuthError::WrongCredentials);
     check_error(Call::Refresh, 400, not_authorized, &AuthError::SessionEnded);
-    check_error(Call::NewPassword, 400, not_authorized, &AuthError::ChallengeExpired);
+    check_error(Call::Challenge, 400, not_authorized, &AuthError::ChallengeExpired);
     let not_found = include_str!("../../shared/tests/data/cognito/error_user_not_found.json");
     check_error(Call::SignIn, 400, not_found, &AuthError::WrongCredentials);
     check_error(Call::SignIn, 400, r#"{"__type":"UserNotConfirmedException"}"#, &AuthError::NotConfirmed);
@@ -179,6 +179,7 @@ fn the_browsers_json_reads_what_serde_json_reads() {
     use whoami_frontend::json;
     use whoami_shared::api::Envelope;
     use whoami_shared::cognito::{AuthResponse, ErrorResponse, InitiateAuthRequest};
+    use whoami_shared::mfa::{AssociateSoftwareTokenResponse, GetUserResponse, VerifySoftwareTokenResponse};
 
     // Captured payloads, read in wasm through JSON.parse and natively through serde_json.
     for captured in [
@@ -191,6 +192,8 @@ fn the_browsers_json_reads_what_serde_json_reads() {
         include_str!(
             "../../shared/tests/data/cognito/respond_to_auth_challenge_password_verifier_new_password_required.response.json"
         ),
+        include_str!("../../shared/tests/data/cognito/initiate_auth_software_token_mfa.response.json"),
+        include_str!("../../shared/tests/data/cognito/respond_to_auth_challenge_mfa_setup.response.json"),
     ] {
         let browser: AuthResponse = json::from_str(captured).unwrap();
         assert_eq!(browser, serde_json::from_str::<AuthResponse>(captured).unwrap());
@@ -201,6 +204,8 @@ fn the_browsers_json_reads_what_serde_json_reads() {
         include_str!("../../shared/tests/data/cognito/error_user_disabled.json"),
         include_str!("../../shared/tests/data/cognito/error_flow_not_enabled.json"),
         include_str!("../../shared/tests/data/cognito/error_refresh_revoked_get_tokens.json"),
+        include_str!("../../shared/tests/data/cognito/error_code_mismatch.json"),
+        include_str!("../../shared/tests/data/cognito/error_enable_software_token_mfa.json"),
     ] {
         assert_eq!(
             json::from_str::<ErrorResponse>(error).unwrap(),
@@ -214,6 +219,26 @@ fn the_browsers_json_reads_what_serde_json_reads() {
         assert_eq!(json::from_str::<Envelope>(body).unwrap(), serde_json::from_str::<Envelope>(body).unwrap());
     }
     assert!(json::from_str::<Envelope>(r#"{"response": {"resultStatus": "MAYBE"}}"#).is_err());
+    // The multi-factor set-up's answers, and the challenge's factors (a JSON array in a string).
+    for captured in [
+        include_str!("../../shared/tests/data/cognito/get_user.response.json"),
+        include_str!("../../shared/tests/data/cognito/get_user_no_mfa.response.json"),
+    ] {
+        assert_eq!(json::from_str::<GetUserResponse>(captured).unwrap(), serde_json::from_str(captured).unwrap());
+    }
+    let associated = include_str!("../../shared/tests/data/cognito/associate_software_token.response.json");
+    assert!(
+        json::from_str::<AssociateSoftwareTokenResponse>(associated).unwrap()
+            == serde_json::from_str(associated).unwrap()
+    );
+    let verified = include_str!("../../shared/tests/data/cognito/verify_software_token.response.json");
+    assert!(
+        json::from_str::<VerifySoftwareTokenResponse>(verified).unwrap() == serde_json::from_str(verified).unwrap()
+    );
+    assert_eq!(
+        json::from_str::<Vec<String>>(r#"["SMS_MFA","SOFTWARE_TOKEN_MFA"]"#).unwrap(),
+        ["SMS_MFA", "SOFTWARE_TOKEN_MFA"]
+    );
     assert!(json::from_str::<Envelope>("<html>").is_err());
     // Requests are written as serde_json writes them (key order aside).
     let request: InitiateAuthRequest =

@@ -71,10 +71,12 @@ impl fmt::Debug for AuthFlow {
     }
 }
 
-/// The body of a RespondToAuthChallenge request.
+/// The body of a RespondToAuthChallenge request. `A` is the kind of answer: a password's
+/// ([`ChallengeAnswer`], the default) or a second factor's ([`crate::mfa::MfaAnswer`]), kept
+/// apart so that a program that answers only one kind carries only its code.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct RespondToAuthChallengeRequest {
+pub struct RespondToAuthChallengeRequest<A = ChallengeAnswer> {
     pub client_id: String,
     /// The Session of the challenge, when Cognito gave one (it always does for
     /// NEW_PASSWORD_REQUIRED; for PASSWORD_VERIFIER not every server does).
@@ -82,10 +84,10 @@ pub struct RespondToAuthChallengeRequest {
     pub session: Option<String>,
     /// `ChallengeName` and `ChallengeResponses` together.
     #[serde(flatten)]
-    pub answer: ChallengeAnswer,
+    pub answer: A,
 }
 
-impl fmt::Debug for RespondToAuthChallengeRequest {
+impl<A: fmt::Debug> fmt::Debug for RespondToAuthChallengeRequest<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RespondToAuthChallengeRequest")
             .field("client_id", &self.client_id)
@@ -194,6 +196,13 @@ pub struct ChallengeParameters {
     /// PASSWORD_VERIFIER's secret block, base64, signed and sent back unchanged.
     #[serde(rename = "SECRET_BLOCK", default, skip_serializing_if = "Option::is_none")]
     pub secret_block: Option<String>,
+    /// SELECT_MFA_TYPE's factors to choose from, a JSON array inside the string
+    /// (`crate::mfa::offers_app` reads it).
+    #[serde(rename = "MFAS_CAN_CHOOSE", default, skip_serializing_if = "Option::is_none")]
+    pub mfas_can_choose: Option<String>,
+    /// MFA_SETUP's factors the user may set up, written the same way.
+    #[serde(rename = "MFAS_CAN_SETUP", default, skip_serializing_if = "Option::is_none")]
+    pub mfas_can_setup: Option<String>,
 }
 
 impl ChallengeParameters {
@@ -284,8 +293,10 @@ impl ErrorResponse {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use serde::de::DeserializeOwned;
+
+    use super::*;
+    use crate::mfa::{MfaAnswer, MfaSetupResponses, SelectMfaTypeResponses};
 
     /// Parses a captured payload whose extra fields this project does not keep.
     fn round_trip_known<T: DeserializeOwned>(captured: &str) -> T {
@@ -392,6 +403,50 @@ mod tests {
         let parameters = temporary.challenge_parameters.unwrap();
         assert_eq!(parameters.username, None);
         assert_eq!(parameters.answer_as(), parameters.user_id_for_srp.as_deref());
+    }
+
+    #[test]
+    fn mfa_challenges_and_answers() {
+        // SOFTWARE_TOKEN_MFA as ministack asks for it (FRIENDLY_DEVICE_NAME is not kept).
+        let asked: AuthResponse = round_trip_known(fixture!("initiate_auth_software_token_mfa.response.json"));
+        assert_eq!(asked.challenge_name.as_deref(), Some(crate::mfa::SOFTWARE_TOKEN_MFA));
+        let parameters = asked.challenge_parameters.unwrap();
+        assert_eq!(parameters.answer_as(), Some("ana@example.com"));
+        let answer: RespondToAuthChallengeRequest<MfaAnswer> =
+            round_trip(fixture!("respond_to_auth_challenge_software_token_mfa.request.json"));
+        let MfaAnswer::SoftwareTokenMfa(ref code) = answer.answer else { panic!("{answer:?}") };
+        assert_eq!((code.username.as_str(), code.code.as_str()), ("ana@example.com", "089173"));
+        assert_eq!(answer.session, asked.session);
+        assert!(!format!("{answer:?}").contains("089173"));
+        // MFA_SETUP as AWS documents it: the factors come as a JSON array inside a string.
+        let setup: AuthResponse = round_trip(fixture!("respond_to_auth_challenge_mfa_setup.response.json"));
+        let parameters = setup.challenge_parameters.unwrap();
+        assert_eq!(parameters.mfas_can_setup.as_deref(), Some(r#"["SOFTWARE_TOKEN_MFA"]"#));
+        let error: ErrorResponse = round_trip(fixture!("error_code_mismatch.json"));
+        assert_eq!(error.exception(), "CodeMismatchException");
+    }
+
+    #[test]
+    fn mfa_answers_are_written_as_cognito_reads_them() {
+        let check = |answer: MfaAnswer, expected: serde_json::Value| {
+            let request = RespondToAuthChallengeRequest { client_id: "c".into(), session: Some("s".into()), answer };
+            let mut wanted = serde_json::json!({"ClientId": "c", "Session": "s"});
+            wanted.as_object_mut().unwrap().extend(expected.as_object().unwrap().clone());
+            assert_eq!(serde_json::to_value(&request).unwrap(), wanted);
+        };
+        check(
+            MfaAnswer::SelectMfaType(SelectMfaTypeResponses {
+                username: "u".into(),
+                answer: crate::mfa::SOFTWARE_TOKEN_MFA.into(),
+                secret_hash: Some("h".into()),
+            }),
+            serde_json::json!({"ChallengeName": "SELECT_MFA_TYPE",
+                "ChallengeResponses": {"USERNAME": "u", "ANSWER": "SOFTWARE_TOKEN_MFA", "SECRET_HASH": "h"}}),
+        );
+        check(
+            MfaAnswer::MfaSetup(MfaSetupResponses { username: "u".into(), secret_hash: None }),
+            serde_json::json!({"ChallengeName": "MFA_SETUP", "ChallengeResponses": {"USERNAME": "u"}}),
+        );
     }
 
     #[test]

@@ -43,6 +43,10 @@ pub struct PageConfigFile {
     /// The name in the hosted sign-in's "Sign in with <name>" (default "single sign-on").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosted_ui_name: Option<String>,
+    /// The name an authenticator app shows beside the user's email for codes set up from the
+    /// page (the `otpauth://` URI's issuer); the page's host when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_issuer: Option<String>,
 }
 
 /// What the user pool lets users do for themselves, and the passwords it takes: keys of

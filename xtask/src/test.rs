@@ -1,6 +1,6 @@
 //! `cargo xtask test`, everything CI checks.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::stack::{Stack, StackFiles};
@@ -75,6 +75,8 @@ fn wasm_tests(ws: &Workspace, tools: &setup::Tools) -> anyhow::Result<()> {
     let mut cargo = cmd::cargo();
     cargo
         .args(["test", "--locked", "-p", "whoami-frontend", "--target", "wasm32-unknown-unknown"])
+        // The test runner cannot serve split-off modules: everything in one (lib.rs, `on_demand_fn!`).
+        .args(["--features", "unsplit"])
         .current_dir(&ws.root)
         // The wasm tests' own target directory (the page's release build has `wasm-page`).
         .env("CARGO_TARGET_DIR", ws.target_dir.join("wasm"))
@@ -91,7 +93,7 @@ fn wasm_tests(ws: &Workspace, tools: &setup::Tools) -> anyhow::Result<()> {
 /// signing up on a stack whose pool allows it.
 fn browser_tests(ws: &Workspace, tools: &setup::Tools, dist: &Path, lambda_zip: &Path) -> anyhow::Result<()> {
     let e2e = ws.root.join("e2e");
-    if !e2e.join("node_modules").join("playwright-core").exists() {
+    if npm_packages_stale(&e2e) {
         cmd::run(
             "installing the browser tests' npm packages",
             Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&e2e),
@@ -133,6 +135,16 @@ fn browser_tests(ws: &Workspace, tools: &setup::Tools, dist: &Path, lambda_zip: 
     )?;
     eprintln!("xtask: screenshots of each step are in {}", artifacts.display());
     Ok(())
+}
+
+/// Whether `e2e/node_modules` is missing or older than `package-lock.json` (a package added
+/// since the last `npm ci`): npm writes `node_modules/.package-lock.json` at each install.
+fn npm_packages_stale(e2e: &Path) -> bool {
+    let modified = |path: PathBuf| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    match (modified(e2e.join("node_modules/.package-lock.json")), modified(e2e.join("package-lock.json"))) {
+        (Some(installed), Some(wanted)) => installed < wanted,
+        _ => true,
+    }
 }
 
 fn cargo(ws: &Workspace, what: &str, args: &[&str]) -> anyhow::Result<()> {

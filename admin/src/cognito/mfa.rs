@@ -2,34 +2,16 @@
 //! setting an app up (for a signed-in user, or within a sign-in when the pool requires MFA),
 //! and the operator's view of a user's MFA through the admin API.
 
-use std::fmt::{self, Write as _};
-
 use aws_sdk_cognitoidentityprovider::types::{
     ChallengeNameType, SoftwareTokenMfaSettingsType, VerifySoftwareTokenResponseType,
 };
 use serde::Serialize;
+use whoami_shared::mfa::TotpSecret;
 
 use super::error::map_error;
 use super::sign_in::Step;
 use super::{Challenge, Cognito, CognitoError, SignIn};
 use crate::secret::{MfaCode, Token};
-
-/// The shared secret behind an authenticator app's codes, in base32 as Cognito gives it. Its
-/// `Debug` redacts; it is shown only inside the `otpauth://` URI the user asked for.
-#[derive(Clone, PartialEq, Eq)]
-pub struct TotpSecret(String);
-
-impl TotpSecret {
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for TotpSecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("TotpSecret(<redacted>)")
-    }
-}
 
 /// Who is setting up an authenticator app.
 #[derive(Debug, Clone)]
@@ -72,7 +54,7 @@ impl Cognito {
         if let (Holder::SigningIn(challenge), Some(session)) = (holder, answer.session()) {
             session.clone_into(&mut challenge.session);
         }
-        answer.secret_code().map(|s| TotpSecret(s.to_owned())).ok_or(CognitoError::IncompleteAnswer("secret code"))
+        answer.secret_code().map(TotpSecret::new).ok_or(CognitoError::IncompleteAnswer("secret code"))
     }
 
     /// VerifySoftwareToken: the first code from the app proves it holds the secret.
@@ -148,27 +130,6 @@ fn totp_settings(on: bool) -> SoftwareTokenMfaSettingsType {
     SoftwareTokenMfaSettingsType::builder().enabled(on).preferred_mfa(on).build()
 }
 
-/// The `otpauth://` URI an authenticator app reads (from a QR code, or pasted): the label is
-/// `issuer:account`, both percent-encoded, and the issuer is repeated as a parameter, as
-/// Google Authenticator's key-URI format asks.
-pub fn otpauth_uri(issuer: &str, account: &str, secret: &TotpSecret) -> String {
-    let issuer = percent_encode(issuer);
-    format!("otpauth://totp/{issuer}:{}?secret={}&issuer={issuer}", percent_encode(account), secret.expose())
-}
-
-/// Every byte but RFC 3986's unreserved characters as `%XX`.
-fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            let _ = write!(out, "%{byte:02X}");
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use aws_sdk_cognitoidentityprovider::Client;
@@ -180,30 +141,6 @@ mod tests {
     use super::*;
     use crate::cognito::AuthFlow;
     use crate::cognito::testing::{CLIENT_ID, UUID, cognito, cognito_error, password};
-
-    fn check_uri(issuer: &str, account: &str, expected: &str) {
-        assert_eq!(otpauth_uri(issuer, account, &TotpSecret("JBSWY3DPEHPK3PXP".into())), expected);
-    }
-
-    #[test]
-    fn the_uri_encodes_label_and_issuer() {
-        check_uri(
-            "cognito-whoami",
-            "ana@example.com",
-            "otpauth://totp/cognito-whoami:ana%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=cognito-whoami",
-        );
-        check_uri(
-            "Acme Co: prod",
-            "a+b@x.y",
-            "otpauth://totp/Acme%20Co%3A%20prod:a%2Bb%40x.y?secret=JBSWY3DPEHPK3PXP&issuer=Acme%20Co%3A%20prod",
-        );
-        check_uri("Ünï", "u", "otpauth://totp/%C3%9Cn%C3%AF:u?secret=JBSWY3DPEHPK3PXP&issuer=%C3%9Cn%C3%AF");
-    }
-
-    #[test]
-    fn the_secret_is_redacted_in_debug_output() {
-        assert_eq!(format!("{:?}", TotpSecret("JBSWY3DPEHPK3PXP".into())), "TotpSecret(<redacted>)");
-    }
 
     fn tokens() -> AuthenticationResultType {
         AuthenticationResultType::builder()

@@ -13,7 +13,7 @@ use whoami_shared::secret_hash::secret_hash;
 use whoami_shared::{AppClientId, ClientSecret, UserPoolId};
 
 pub use self::error::CognitoError;
-pub use self::mfa::{Holder, MfaStatus, TotpSecret, otpauth_uri};
+pub use self::mfa::{Holder, MfaStatus};
 pub use self::self_service::{CodeSent, SignedUp};
 pub use self::sign_in::{AuthFlow, Challenge, SignIn, Tokens};
 pub use self::users::{InitialPassword, UserChore, UserSummary, pool_features};

@@ -11,7 +11,7 @@ use whoami_shared::self_service::{
     TARGET_FORGOT_PASSWORD, TARGET_GLOBAL_SIGN_OUT, TARGET_RESEND_CONFIRMATION_CODE, TARGET_SIGN_UP,
 };
 
-use super::{Anonymous, Authenticated, NewPasswordChallenge, SignInStep, client_secret_hash, now_secs, send_cognito};
+use super::{Anonymous, Authenticated, Challenge, SignInStep, client_secret_hash, now_secs, send_cognito};
 use crate::config::Config;
 use crate::errors::{AuthError, Call, WhoAmIError};
 use crate::json;
@@ -165,7 +165,7 @@ impl Anonymous {
     }
 }
 
-impl NewPasswordChallenge {
+impl Challenge {
     /// The pool's password policy, from `config.json`.
     pub fn password_policy(&self) -> Policy {
         Policy::from_config(&self.config.text.0)
@@ -202,11 +202,11 @@ impl Authenticated {
     }
 
     /// The access token, refreshed first if it expires within five minutes.
-    async fn fresh_access_token(&self) -> Result<String, SelfServiceError> {
+    pub(super) async fn fresh_access_token(&self) -> Result<String, AuthError> {
         if self.0.tokens.borrow().freshness(now_secs()) == Freshness::RefreshFirst {
             self.refresh().await.map_err(|error| match error {
-                WhoAmIError::SessionEnded(e) | WhoAmIError::Refresh(e) => SelfServiceError::Auth(e),
-                other => SelfServiceError::Auth(AuthError::Unexpected(other.to_string())),
+                WhoAmIError::SessionEnded(e) | WhoAmIError::Refresh(e) => e,
+                other => AuthError::Unexpected(other.to_string()),
             })?;
         }
         Ok(self.0.tokens.borrow().access_token.clone())

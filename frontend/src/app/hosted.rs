@@ -4,40 +4,34 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos::wasm_split::{SplitLoaderError, wasm_split};
+use leptos::wasm_split::SplitLoaderError;
 
 use super::Ui;
 use crate::api::Anonymous;
 
-/// "Sign in with <name>": the browser goes to the hosted page (or a sentence says why not).
-#[allow(
-    clippy::unnecessary_wraps,
-    reason = "a fallible #[wasm_split] function returns a Result: its Err is the module not fetched"
-)]
-#[wasm_split(self_service, wasm_split_path = ::leptos::wasm_split, fallible)]
-pub(super) fn sign_in(ui: Ui, anonymous: Anonymous) -> Result<(), SplitLoaderError> {
-    if let Err(error) = anonymous.start_hosted_sign_in() {
-        ui.fail(error.to_string());
+on_demand_fn! {
+    /// "Sign in with <name>": the browser goes to the hosted page (or a sentence says why not).
+    pub(super) fn sign_in(ui: Ui, anonymous: Anonymous) -> Result<(), SplitLoaderError> {
+        if let Err(error) = anonymous.start_hosted_sign_in() {
+            ui.fail(error.to_string());
+        }
+        Ok(())
     }
-    Ok(())
 }
 
-/// The hosted page sent the browser back: signed in, with the API's answer to follow, or the
-/// sign-in form with a sentence.
-#[allow(
-    clippy::unnecessary_wraps,
-    reason = "a fallible #[wasm_split] function returns a Result: its Err is the module not fetched"
-)]
-#[wasm_split(self_service, wasm_split_path = ::leptos::wasm_split, fallible)]
-pub(super) fn finish(ui: Ui, anonymous: Anonymous) -> Result<(), SplitLoaderError> {
-    ui.notice.set(Some("Finishing your sign-in…".to_owned()));
-    spawn_local(async move {
-        let result = anonymous.finish_hosted_sign_in().await;
-        ui.notice.set(None);
-        match result {
-            Ok(session) => ui.enter(session),
-            Err(error) => ui.fail(error.to_string()),
-        }
-    });
-    Ok(())
+on_demand_fn! {
+    /// The hosted page sent the browser back: signed in, with the API's answer to follow, or the
+    /// sign-in form with a sentence.
+    pub(super) fn finish(ui: Ui, anonymous: Anonymous) -> Result<(), SplitLoaderError> {
+        ui.notice.set(Some("Finishing your sign-in…".to_owned()));
+        spawn_local(async move {
+            let result = anonymous.finish_hosted_sign_in().await;
+            ui.notice.set(None);
+            match result {
+                Ok(session) => ui.enter(session),
+                Err(error) => ui.fail(error.to_string()),
+            }
+        });
+        Ok(())
+    }
 }

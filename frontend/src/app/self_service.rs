@@ -7,7 +7,7 @@ use leptos::either::Either;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos::wasm_split::{SplitLoaderError, wasm_split};
+use leptos::wasm_split::SplitLoaderError;
 use whoami_shared::Email;
 
 use super::{NewPasswordFields, Screen, SelfService, Ui, focus, mount_on_demand, submitted};
@@ -23,80 +23,71 @@ const HOSTED_SESSION: &str = "This page cannot change the password or sign out o
 /// What the user reads for an email that does not parse.
 const ENTER_EMAIL: &str = "Enter your email address, such as name@example.com.";
 
-/// A forgotten password, signing up, or confirming an account, as `start` says.
-#[allow(
-    clippy::unnecessary_wraps,
-    reason = "a fallible #[wasm_split] function returns a Result: its Err is the module not fetched"
-)]
-#[wasm_split(self_service, wasm_split_path = ::leptos::wasm_split, fallible)]
-pub(super) fn self_service_screen(ui: Ui, anonymous: Anonymous, start: SelfService) -> Result<(), SplitLoaderError> {
-    let still_here = ui.screen.with_untracked(|s| matches!(s, Screen::SelfService(..)));
-    mount_on_demand(still_here, move || match start {
-        SelfService::ForgotPassword => Either::Left(view! { <ForgotPassword ui anonymous /> }),
-        SelfService::SignUp => Either::Right(view! { <SignUp ui anonymous pending=None /> }),
-        SelfService::Confirm { email, password } => {
-            ui.notice.set(Some(
-                "This account is not confirmed yet. Enter the code from the email you were sent, or ask for a new one."
-                    .to_owned(),
-            ));
-            Either::Right(view! { <SignUp ui anonymous pending=Some((email, password)) /> })
-        }
-    });
-    Ok(())
-}
-
-/// Changing the password while signed in.
-#[allow(
-    clippy::unnecessary_wraps,
-    reason = "a fallible #[wasm_split] function returns a Result: its Err is the module not fetched"
-)]
-#[wasm_split(self_service, wasm_split_path = ::leptos::wasm_split, fallible)]
-pub(super) fn change_password_screen(ui: Ui, session: Authenticated) -> Result<(), SplitLoaderError> {
-    if session.hosted() {
-        ui.screen.set(Screen::SignedIn(session));
-        ui.fail(HOSTED_SESSION.to_owned());
-        return Ok(());
-    }
-    let still_here = ui.screen.with_untracked(|s| matches!(s, Screen::ChangePassword(now) if now.same(&session)));
-    mount_on_demand(still_here, move || view! { <ChangePassword ui session /> });
-    Ok(())
-}
-
-/// GlobalSignOut, then the sign-in form with a sentence saying what it did.
-#[allow(
-    clippy::unnecessary_wraps,
-    reason = "a fallible #[wasm_split] function returns a Result: its Err is the module not fetched"
-)]
-#[wasm_split(self_service, wasm_split_path = ::leptos::wasm_split, fallible)]
-pub(super) fn sign_out_everywhere(ui: Ui, session: Authenticated) -> Result<(), SplitLoaderError> {
-    if session.hosted() {
-        ui.fail(HOSTED_SESSION.to_owned());
-        return Ok(());
-    }
-    ui.notice.set(Some("Signing out everywhere…".to_owned()));
-    spawn_local(async move {
-        let result = session.sign_out_everywhere().await;
-        // The user may have signed out here meanwhile.
-        if ui.session().is_none_or(|now| !now.same(&session)) {
-            return;
-        }
-        match result {
-            Ok(anonymous) => {
-                ui.email.set(None);
-                ui.checking.set(false);
-                ui.screen.set(Screen::SignIn(anonymous));
+on_demand_fn! {
+    /// A forgotten password, signing up, or confirming an account, as `start` says.
+    pub(super) fn self_service_screen(ui: Ui, anonymous: Anonymous, start: SelfService) -> Result<(), SplitLoaderError> {
+        let still_here = ui.screen.with_untracked(|s| matches!(s, Screen::SelfService(..)));
+        mount_on_demand(still_here, move || match start {
+            SelfService::ForgotPassword => Either::Left(view! { <ForgotPassword ui anonymous /> }),
+            SelfService::SignUp => Either::Right(view! { <SignUp ui anonymous pending=None /> }),
+            SelfService::Confirm { email, password } => {
                 ui.notice.set(Some(
-                    "You are signed out on every device. Each one's session ends when it next renews it, within an hour."
+                    "This account is not confirmed yet. Enter the code from the email you were sent, or ask for a new one."
                         .to_owned(),
                 ));
+                Either::Right(view! { <SignUp ui anonymous pending=Some((email, password)) /> })
             }
-            Err(error) => {
-                ui.notice.set(None);
-                ui.fail(error.to_string());
-            }
+        });
+        Ok(())
+    }
+}
+
+on_demand_fn! {
+    /// Changing the password while signed in.
+    pub(super) fn change_password_screen(ui: Ui, session: Authenticated) -> Result<(), SplitLoaderError> {
+        if session.hosted() {
+            ui.screen.set(Screen::SignedIn(session));
+            ui.fail(HOSTED_SESSION.to_owned());
+            return Ok(());
         }
-    });
-    Ok(())
+        let still_here = ui.screen.with_untracked(|s| matches!(s, Screen::ChangePassword(now) if now.same(&session)));
+        mount_on_demand(still_here, move || view! { <ChangePassword ui session /> });
+        Ok(())
+    }
+}
+
+on_demand_fn! {
+    /// GlobalSignOut, then the sign-in form with a sentence saying what it did.
+    pub(super) fn sign_out_everywhere(ui: Ui, session: Authenticated) -> Result<(), SplitLoaderError> {
+        if session.hosted() {
+            ui.fail(HOSTED_SESSION.to_owned());
+            return Ok(());
+        }
+        ui.notice.set(Some("Signing out everywhere…".to_owned()));
+        spawn_local(async move {
+            let result = session.sign_out_everywhere().await;
+            // The user may have signed out here meanwhile.
+            if ui.session().is_none_or(|now| !now.same(&session)) {
+                return;
+            }
+            match result {
+                Ok(anonymous) => {
+                    ui.email.set(None);
+                    ui.checking.set(false);
+                    ui.screen.set(Screen::SignIn(anonymous));
+                    ui.notice.set(Some(
+                        "You are signed out on every device. Each one's session ends when it next renews it, within an hour."
+                            .to_owned(),
+                    ));
+                }
+                Err(error) => {
+                    ui.notice.set(None);
+                    ui.fail(error.to_string());
+                }
+            }
+        });
+        Ok(())
+    }
 }
 
 /// The email, then the emailed code with a new password, then signed in.
