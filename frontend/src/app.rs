@@ -79,6 +79,9 @@ enum SelfService {
         email: Email,
         password: String,
     },
+    /// "Sign in with <name>": the browser leaves for the pool's hosted sign-in page (or the
+    /// form comes back with a sentence saying why not).
+    Hosted,
 }
 
 /// The page's shared state; every field is a copyable signal handle.
@@ -162,9 +165,9 @@ impl Ui {
 fn Signed(config: Config) -> impl IntoView {
     let anonymous = Anonymous::new(config);
     let secret_warning = anonymous.config().app_client_secret.is_some();
-    let returning = anonymous.config().hosted_ui.is_some() && crate::api::hosted::returned_from_hosted_page();
-    let hosted_anonymous = anonymous.clone();
-    let start = if !returning && anonymous.has_stored_session() {
+    // A stored session, or the hosted sign-in page's answer in the address: the module loaded
+    // on demand reads either (restore_session).
+    let start = if anonymous.has_stored_session() || crate::api::hosted::returned_from_hosted_page() {
         Screen::Restoring(anonymous)
     } else {
         Screen::SignIn(anonymous)
@@ -176,10 +179,6 @@ fn Signed(config: Config) -> impl IntoView {
         alert: RwSignal::new(None),
         notice: RwSignal::new(None),
     };
-    if returning {
-        // Back from the hosted sign-in page: finishing it is loaded on demand.
-        call_on_demand(ui, hosted::finish(ui, hosted_anonymous).boxed_local());
-    }
 
     view! {
         {secret_warning
@@ -270,19 +269,17 @@ fn SignInForm(ui: Ui, anonymous: Anonymous) -> impl IntoView {
     let sign_up = config.sign_up;
     // `sign_in: "hosted"`: only the hosted page's link.
     let direct = config.direct;
-    let offered = config.hosted_ui.is_some();
-    let label = config.hosted_ui.as_ref().map(|hosted| format!("Sign in with {}", hosted.name)).unwrap_or_default();
+    let offered = config.hosted_name.is_some();
+    let name = config.hosted_name.clone();
     // As in the signed-in view: one handler for every button and the link, by their `data-action`.
     let open = move |ev: MouseEvent| {
         let start = match action(&ev).as_deref() {
             Some("forgot-password") => SelfService::ForgotPassword,
             Some("sign-up") => SelfService::SignUp,
             Some("hosted") => {
-                // The link goes nowhere itself: the on-demand code builds the address.
+                // The link goes nowhere itself: the on-demand module builds the address.
                 ev.prevent_default();
-                ui.clear();
-                call_on_demand(ui, hosted::sign_in(ui, anonymous.clone()).boxed_local());
-                return;
+                SelfService::Hosted
             }
             _ => return,
         };
@@ -311,17 +308,23 @@ fn SignInForm(ui: Ui, anonymous: Anonymous) -> impl IntoView {
             </div>
             // A link, not a button: it leaves the page for the pool's own sign-in page.
             <a href="#" class="button" data-action="hosted" hidden=!offered>
-                {label}
+                "Sign in with "
+                {name}
             </a>
         </form>
     }
 }
 
 on_demand_fn! {
-    /// Reads the session an earlier visit stored and shows it, or the sign-in form when what was
-    /// stored cannot be read.
+    /// Finishes a sign-in the hosted sign-in page sent the browser back from, or else reads the
+    /// session an earlier visit stored and shows it, or the sign-in form when what was stored
+    /// cannot be read.
     fn restore_session(ui: Ui, anonymous: Anonymous) -> Result<(), SplitLoaderError> {
         if ui.screen.with_untracked(|s| matches!(s, Screen::Restoring(_))) {
+            if anonymous.config().hosted_name.is_some() && crate::api::hosted::returned_from_hosted_page() {
+                hosted::finish(ui, anonymous);
+                return Ok(());
+            }
             match anonymous.restore() {
                 Some(session) => ui.enter(session),
                 None => ui.screen.set(Screen::SignIn(anonymous)),

@@ -51,9 +51,12 @@ pub struct Config {
     pub app_client_secret: Option<ClientSecret>,
     /// Whether anyone may create an account (`sign_up`: `true` only where the pool allows it).
     pub sign_up: bool,
-    /// The pool's hosted sign-in page, when the form offers it (`hosted_ui_domain`, unless
-    /// `sign_in` is "direct").
-    pub hosted_ui: Option<HostedUi>,
+    /// The name in the form's "Sign in with <name>" (`hosted_ui_name`, default "single
+    /// sign-on") when the form offers the pool's hosted sign-in page: where `hosted_ui_domain`
+    /// is set, unless `sign_in` is "direct", and always where `sign_in` is "hosted". Only this
+    /// look is made here: the keys themselves are read and checked by the on-demand module
+    /// when the link is followed ([`HostedUi::from_config`]), which says what is wrong.
+    pub hosted_name: Option<String>,
     /// Whether the form offers the page's own email and password sign-in (unless `sign_in`
     /// is "hosted").
     pub direct: bool,
@@ -63,13 +66,56 @@ pub struct Config {
     pub text: ConfigText,
 }
 
-/// The pool's hosted sign-in page (Cognito's managed login).
+/// The pool's hosted sign-in page (Cognito's managed login), as the on-demand module reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HostedUi {
     /// Its base URL, ending in `/`, where `shared::oauth`'s paths are.
     pub base: String,
-    /// The name in "Sign in with <name>" (`hosted_ui_name`).
-    pub name: String,
+}
+
+/// The keys of `config.json` only the hosted sign-in reads.
+#[derive(Deserialize)]
+struct HostedKeys {
+    #[serde(default)]
+    hosted_ui_domain: Field,
+    #[serde(default)]
+    hosted_ui_name: Field,
+    #[serde(default)]
+    sign_in: Field,
+}
+
+impl HostedUi {
+    /// Reads and checks the hosted sign-in's keys from `config.json`'s text: called by the
+    /// on-demand module only, so that the first visit's wasm does not carry this code. A
+    /// mistake the page's start let through (it only looks whether to show the link) is said
+    /// here, naming the key.
+    pub fn from_config(config: &Config) -> Result<Self, ConfigError> {
+        let keys: HostedKeys = json::object_from_str(&config.text.0).map_err(|e| ConfigError::NotJson(e.0))?;
+        optional("hosted_ui_name", &keys.hosted_ui_name)?;
+        let sign_in = optional("sign_in", &keys.sign_in)?;
+        if let Some(other) = sign_in.filter(|s| !matches!(*s, "hosted" | "direct")) {
+            return Err(ConfigError::Invalid {
+                key: "sign_in",
+                reason: format!(
+                    "is `{other}`; use \"hosted\" (which needs `hosted_ui_domain`) or \"direct\", or leave it out for both"
+                ),
+            });
+        }
+        let Some(url) = optional("hosted_ui_domain", &keys.hosted_ui_domain)?.filter(|s| !s.is_empty()) else {
+            return Err(match sign_in {
+                Some("hosted") => ConfigError::Invalid {
+                    key: "sign_in",
+                    reason: "is `hosted`, which needs `hosted_ui_domain`; add it, or leave `sign_in` out".to_owned(),
+                },
+                _ => ConfigError::Missing("hosted_ui_domain"),
+            });
+        };
+        let mut base = checked_url("hosted_ui_domain", url)?;
+        if !base.ends_with('/') {
+            base.push('/');
+        }
+        Ok(Self { base })
+    }
 }
 
 /// The text of `config.json`, which may hold the app client's secret: never shown by `Debug`.
@@ -136,30 +182,12 @@ impl Config {
         };
         let app_client_secret =
             optional("app_client_secret", &keys.app_client_secret)?.filter(|s| !s.is_empty()).map(ClientSecret::new);
-        let hosted_ui = match optional("hosted_ui_domain", &keys.hosted_ui_domain)?.filter(|s| !s.is_empty()) {
-            Some(url) => {
-                let mut base = checked_url("hosted_ui_domain", url)?;
-                if !base.ends_with('/') {
-                    base.push('/');
-                }
-                let name = optional("hosted_ui_name", &keys.hosted_ui_name)?.filter(|s| !s.is_empty());
-                Some(HostedUi { base, name: name.unwrap_or("single sign-on").to_owned() })
-            }
-            None => None,
-        };
-        let (hosted_ui, direct) = match (optional("sign_in", &keys.sign_in)?, hosted_ui) {
-            (None, hosted_ui) => (hosted_ui, true),
-            (Some("direct"), _) => (None, true),
-            (Some("hosted"), Some(hosted_ui)) => (Some(hosted_ui), false),
-            (Some(other), _) => {
-                return Err(ConfigError::Invalid {
-                    key: "sign_in",
-                    reason: format!(
-                        "is `{other}`; use \"hosted\" (which needs `hosted_ui_domain`) or \"direct\", or leave it out for both"
-                    ),
-                });
-            }
-        };
+        // The hosted sign-in: only whether the form shows its link and with which name, and
+        // whether the direct form is shown (HostedUi::from_config reads the rest on demand).
+        let sign_in = string(&keys.sign_in);
+        let domain = !matches!(&keys.hosted_ui_domain, Field::Absent) && string(&keys.hosted_ui_domain) != Some("");
+        let hosted_name = (sign_in == Some("hosted") || (domain && sign_in != Some("direct")))
+            .then(|| string(&keys.hosted_ui_name).filter(|s| !s.is_empty()).unwrap_or("single sign-on").to_owned());
         Ok(Self {
             region,
             user_pool_id,
@@ -170,8 +198,8 @@ impl Config {
             auth_flow,
             app_client_secret,
             sign_up: keys.sign_up == Some(true),
-            hosted_ui,
-            direct,
+            hosted_name,
+            direct: sign_in != Some("hosted"),
             text: ConfigText(text.to_owned()),
         })
     }
@@ -244,6 +272,15 @@ impl<'de> Visitor<'de> for FieldVisitor {
 
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Field, D::Error> {
         Ok(String::deserialize(deserializer).map_or(Field::Other, Field::Text))
+    }
+}
+
+/// A key's text, if it is a string: what the page's start looks at for the hosted sign-in,
+/// whose keys are checked on demand ([`HostedUi::from_config`]).
+fn string(field: &Field) -> Option<&str> {
+    match field {
+        Field::Text(s) => Some(s.trim()),
+        _ => None,
     }
 }
 
@@ -372,44 +409,53 @@ mod tests {
     #[test]
     fn the_hosted_sign_in_is_offered_where_config_json_names_the_page() {
         let domain = "https://whoami.auth.eu-west-1.amazoncognito.com/";
-        let plain = Config::parse(GOOD).unwrap();
-        assert_eq!((plain.hosted_ui, plain.direct), (None, true), "no hosted page unless named");
-        let both = Config::parse(&with_all(&[("hosted_ui_domain", domain)])).unwrap();
-        let expected = HostedUi { base: domain.to_owned(), name: "single sign-on".to_owned() };
-        assert_eq!((both.hosted_ui.as_ref(), both.direct), (Some(&expected), true), "both by default");
-        let named =
-            Config::parse(&with_all(&[("hosted_ui_domain", "http://127.0.0.1:4566"), ("hosted_ui_name", "Example")]))
-                .unwrap()
-                .hosted_ui
-                .unwrap();
-        assert_eq!(named, HostedUi { base: "http://127.0.0.1:4566/".to_owned(), name: "Example".to_owned() });
-        let hosted = Config::parse(&with_all(&[("hosted_ui_domain", domain), ("sign_in", "hosted")])).unwrap();
-        assert_eq!((hosted.hosted_ui, hosted.direct), (Some(expected), false));
-        let direct = Config::parse(&with_all(&[("hosted_ui_domain", domain), ("sign_in", "direct")])).unwrap();
-        assert_eq!((direct.hosted_ui, direct.direct), (None, true));
-        let direct = Config::parse(&with_all(&[("sign_in", "direct")])).unwrap();
-        assert_eq!((direct.hosted_ui, direct.direct), (None, true));
-        assert!(Config::parse(&with_all(&[("hosted_ui_domain", "")])).unwrap().hosted_ui.is_none());
+        let shown = |pairs: &[(&str, &str)]| {
+            let config = Config::parse(&with_all(pairs)).unwrap();
+            (config.hosted_name, config.direct)
+        };
+        let sso = Some("single sign-on".to_owned());
+        assert_eq!(shown(&[]), (None, true), "no hosted page unless named");
+        assert_eq!(shown(&[("hosted_ui_domain", domain)]), (sso.clone(), true), "both by default");
+        assert_eq!(
+            shown(&[("hosted_ui_domain", "http://127.0.0.1:4566"), ("hosted_ui_name", "Example")]),
+            (Some("Example".to_owned()), true)
+        );
+        assert_eq!(shown(&[("hosted_ui_domain", domain), ("sign_in", "hosted")]), (sso.clone(), false));
+        assert_eq!(shown(&[("hosted_ui_domain", domain), ("sign_in", "direct")]), (None, true));
+        assert_eq!(shown(&[("sign_in", "direct")]), (None, true));
+        assert_eq!(shown(&[("hosted_ui_domain", "")]), (None, true));
+        // Mistakes the start lets through, so that following the link says what is wrong.
+        assert_eq!(shown(&[("sign_in", "hosted")]), (sso.clone(), false));
+        assert_eq!(shown(&[("hosted_ui_domain", domain), ("sign_in", "both")]), (sso, true));
+
+        let read = |pairs: &[(&str, &str)]| HostedUi::from_config(&Config::parse(&with_all(pairs)).unwrap());
+        assert_eq!(read(&[("hosted_ui_domain", domain)]), Ok(HostedUi { base: domain.to_owned() }));
+        assert_eq!(
+            read(&[("hosted_ui_domain", "http://127.0.0.1:4566"), ("sign_in", "hosted")]),
+            Ok(HostedUi { base: "http://127.0.0.1:4566/".to_owned() })
+        );
     }
 
     #[test]
     fn hosted_sign_in_problems_name_the_key() {
         let domain = "https://whoami.auth.eu-west-1.amazoncognito.com/";
+        let check = |config: &str, expected: &str| {
+            let error = HostedUi::from_config(&Config::parse(config).unwrap()).unwrap_err().to_string();
+            assert!(error.contains(expected), "{config}: {error}");
+        };
         check(
             &with_all(&[("sign_in", "hosted")]),
-            Err("`sign_in` in config.json is `hosted`; use \"hosted\" (which needs `hosted_ui_domain`)"),
+            "`sign_in` in config.json is `hosted`, which needs `hosted_ui_domain`; add it",
         );
-        check(
-            &with_all(&[("hosted_ui_domain", domain), ("sign_in", "both")]),
-            Err("`sign_in` in config.json is `both`"),
-        );
+        check(&with_all(&[("hosted_ui_domain", domain), ("sign_in", "both")]), "`sign_in` in config.json is `both`");
         check(
             &with_all(&[("hosted_ui_domain", "http://auth.example.com/")]),
-            Err("`hosted_ui_domain` in config.json is `http://auth.example.com/`: plain HTTP"),
+            "`hosted_ui_domain` in config.json is `http://auth.example.com/`: plain HTTP",
         );
-        check(&with_all(&[("hosted_ui_domain", "auth.example.com")]), Err("`hosted_ui_domain`"));
-        check(&with("hosted_ui_domain", 1.into()), Err("`hosted_ui_domain` in config.json must be a string"));
-        check(&with("sign_in", true.into()), Err("`sign_in` in config.json must be a string"));
+        check(&with_all(&[("hosted_ui_domain", "auth.example.com")]), "`hosted_ui_domain`");
+        check(&with("hosted_ui_domain", 1.into()), "`hosted_ui_domain` in config.json must be a string");
+        check(&with("sign_in", true.into()), "`sign_in` in config.json must be a string");
+        check(&with_all(&[("sign_in", "direct")]), "config.json has no `hosted_ui_domain`");
     }
 
     #[test]
@@ -477,7 +523,7 @@ mod tests {
         assert_eq!(config.cognito_endpoint, "http://127.0.0.1:4566/");
         assert_eq!((config.token_storage, config.auth_flow), (TokenStorage::Local, SignInFlow::Password));
         assert_eq!(config.app_client_secret, file.app_client_secret);
-        assert!(config.direct && config.hosted_ui.is_none());
+        assert!(config.direct && config.hosted_name.is_none());
 
         // The pool's hosted page beside the page's keys, as configure writes it, and the
         // page's choices about it.
@@ -489,13 +535,10 @@ mod tests {
         };
         let text = serde_json::to_string_pretty(&PageConfigJson { page: file, pool }).unwrap();
         let config = Config::parse(&text).unwrap();
-        assert!(!config.direct);
+        assert_eq!((config.hosted_name.as_deref(), config.direct), (Some("Example Corp"), false));
         assert_eq!(
-            config.hosted_ui,
-            Some(HostedUi {
-                base: "https://whoami.auth.eu-west-1.amazoncognito.com/".into(),
-                name: "Example Corp".into()
-            })
+            HostedUi::from_config(&config),
+            Ok(HostedUi { base: "https://whoami.auth.eu-west-1.amazoncognito.com/".into() })
         );
     }
 

@@ -169,6 +169,10 @@ pub enum HostedError {
     CodeRefused,
     #[error("{0}")]
     Auth(AuthError),
+    /// A mistake in config.json's hosted sign-in keys, found when the on-demand module reads
+    /// them (the page's start only looks whether to show the link).
+    #[error("Signing in on the sign-in page is not set up right: {0}. Ask an administrator.")]
+    Config(crate::config::ConfigError),
 }
 
 impl HostedError {

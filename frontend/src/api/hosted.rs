@@ -95,7 +95,6 @@ impl Anonymous {
     /// code with the stored verifier. The tokens are stored as a direct sign-in's are.
     pub async fn finish_hosted_sign_in(&self) -> Result<Authenticated, HostedError> {
         let config = &self.config;
-        let hosted = hosted_ui(config)?;
         let callback = callback();
         // One answer per sign-in started: whatever comes back, the pending one is spent.
         let pending = session_storage().and_then(|storage| {
@@ -103,6 +102,7 @@ impl Anonymous {
             let _ = storage.remove_item(PENDING);
             pending
         });
+        let hosted = hosted_ui(config)?;
         let Some(callback) = callback else { return Err(HostedError::WrongState) };
         let (stored_state, verifier) =
             pending.as_deref().and_then(|p| p.split_once(' ')).ok_or(HostedError::WrongState)?;
@@ -116,7 +116,7 @@ impl Anonymous {
         let verifier = CodeVerifier::new(verifier).map_err(|_| HostedError::WrongState)?;
         let redirect_uri = page_url();
         let params = oauth::code_exchange_params(config.app_client_id.as_str(), &code, &redirect_uri, &verifier);
-        let answer = token_request(config, hosted, &params).await.map_err(HostedError::Auth)?;
+        let answer = token_request(config, &hosted, &params).await.map_err(HostedError::Auth)?;
         let tokens = match answer {
             Ok(tokens) => tokens,
             Err((status, body)) => return Err(HostedError::from_code_refusal(status, &body)),
@@ -139,7 +139,7 @@ impl Anonymous {
 pub(super) async fn refresh(config: &Config, refresh_token: &str) -> Result<TokenResponse, AuthError> {
     let hosted = hosted_ui(config).map_err(|_| AuthError::Misconfigured("hosted_ui_domain".to_owned()))?;
     let params = oauth::refresh_params(config.app_client_id.as_str(), refresh_token);
-    token_request(config, hosted, &params).await?.map_err(|(status, body)| AuthError::from_token_error(status, &body))
+    token_request(config, &hosted, &params).await?.map_err(|(status, body)| AuthError::from_token_error(status, &body))
 }
 
 /// Ends the hosted page's own session (its cookie), so that the next "Sign in with" asks again:
@@ -196,9 +196,10 @@ pub fn basic_credentials(client_id: &str, secret: &str) -> String {
     crate::base64::encode(format!("{client_id}:{secret}").as_bytes())
 }
 
-/// The configured hosted page, or the error for a page that was not set up for one.
-fn hosted_ui(config: &Config) -> Result<&HostedUi, HostedError> {
-    config.hosted_ui.as_ref().ok_or(HostedError::Auth(AuthError::Misconfigured("hosted_ui_domain".to_owned())))
+/// The configured hosted page, read from config.json's text, or the sentence for a page that
+/// was not set up right for one.
+fn hosted_ui(config: &Config) -> Result<HostedUi, HostedError> {
+    HostedUi::from_config(config).map_err(HostedError::Config)
 }
 
 /// Reads the hosted page's answer from the address, and takes it out of the address.

@@ -24,9 +24,16 @@ const HOSTED_SESSION: &str = "This page cannot change the password or sign out o
 const ENTER_EMAIL: &str = "Enter your email address, such as name@example.com.";
 
 on_demand_fn! {
-    /// A forgotten password, signing up, or confirming an account, as `start` says.
+    /// A forgotten password, signing up, or confirming an account, as `start` says; or "Sign in
+    /// with <name>", which leaves for the hosted page.
     pub(super) fn self_service_screen(ui: Ui, anonymous: Anonymous, start: SelfService) -> Result<(), SplitLoaderError> {
         let still_here = ui.screen.with_untracked(|s| matches!(s, Screen::SelfService(..)));
+        if let SelfService::Hosted = start {
+            if still_here {
+                super::hosted::sign_in(ui, anonymous);
+            }
+            return Ok(());
+        }
         mount_on_demand(still_here, move || match start {
             SelfService::ForgotPassword => Either::Left(view! { <ForgotPassword ui anonymous /> }),
             SelfService::SignUp => Either::Right(view! { <SignUp ui anonymous pending=None /> }),
@@ -37,6 +44,7 @@ on_demand_fn! {
                 ));
                 Either::Right(view! { <SignUp ui anonymous pending=Some((email, password)) /> })
             }
+            SelfService::Hosted => unreachable!("handled above"),
         });
         Ok(())
     }
