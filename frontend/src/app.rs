@@ -167,7 +167,7 @@ fn Signed(config: Config) -> impl IntoView {
     let secret_warning = anonymous.config().app_client_secret.is_some();
     // A stored session, or the hosted sign-in page's answer in the address: the module loaded
     // on demand reads either (restore_session).
-    let start = if anonymous.has_stored_session() || crate::api::hosted::returned_from_hosted_page() {
+    let start = if anonymous.has_stored_session() || crate::api::hosted::maybe_returned() {
         Screen::Restoring(anonymous)
     } else {
         Screen::SignIn(anonymous)
@@ -366,17 +366,6 @@ fn on_demand(
     view! { <div id=ON_DEMAND_ID></div> }
 }
 
-/// Runs `call`, the call of a `#[wasm_split(<module>, fallible)]` function that is not a
-/// screen, in the background; if the module cannot be fetched, the user reads why. Boxed, so
-/// that every such call shares one copy of this.
-fn call_on_demand(ui: Ui, call: LocalBoxFuture<'static, Result<(), SplitLoaderError>>) {
-    spawn_local(async move {
-        if call.await.is_err() {
-            ui.fail(NOT_LOADED.to_owned());
-        }
-    });
-}
-
 /// Called by a screen loaded on demand, once its module is here: mounts `screen` into the
 /// element [`on_demand`] rendered, unless the user has moved on meanwhile (`still_here`).
 fn mount_on_demand<V: IntoView + 'static>(still_here: bool, screen: impl FnOnce() -> V + 'static) {
@@ -411,7 +400,11 @@ fn SignedIn(ui: Ui) -> impl IntoView {
             }
             Some("sign-out-everywhere") => {
                 ui.clear();
-                call_on_demand(ui, self_service::sign_out_everywhere(ui, session).boxed_local());
+                spawn_local(async move {
+                    if self_service::sign_out_everywhere(ui, session).await.is_err() {
+                        ui.fail(NOT_LOADED.to_owned());
+                    }
+                });
             }
             Some("retry") => {
                 ui.alert.set(None);

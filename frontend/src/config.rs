@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde::de::{Deserializer, Visitor};
 use whoami_shared::{AppClientId, ClientSecret, Region, UserPoolId};
 
+use crate::errors::HostedError;
 use crate::json;
 
 /// The file the page reads, relative to the page itself.
@@ -74,7 +75,7 @@ pub struct HostedUi {
 }
 
 /// The keys of `config.json` only the hosted sign-in reads.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 struct HostedKeys {
     #[serde(default)]
     hosted_ui_domain: Field,
@@ -88,29 +89,30 @@ impl HostedUi {
     /// Reads and checks the hosted sign-in's keys from `config.json`'s text: called by the
     /// on-demand module only, so that the first visit's wasm does not carry this code. A
     /// mistake the page's start let through (it only looks whether to show the link) is said
-    /// here, naming the key.
-    pub fn from_config(config: &Config) -> Result<Self, ConfigError> {
-        let keys: HostedKeys = json::object_from_str(&config.text.0).map_err(|e| ConfigError::NotJson(e.0))?;
-        optional("hosted_ui_name", &keys.hosted_ui_name)?;
-        let sign_in = optional("sign_in", &keys.sign_in)?;
+    /// here as a sentence naming the key (not `ConfigError`'s: sharing its text with the module
+    /// would keep it out of line in the main wasm).
+    pub fn from_config(config: &Config) -> Result<Self, HostedError> {
+        let invalid = |key, reason: &str| HostedError::Config { key, reason: reason.to_owned() };
+        // config.json parsed once already: only a key of the wrong type can fail here.
+        let keys: HostedKeys = json::object_from_str(&config.text.0).unwrap_or_default();
+        hosted_string("hosted_ui_name", &keys.hosted_ui_name)?;
+        let sign_in = hosted_string("sign_in", &keys.sign_in)?;
         if let Some(other) = sign_in.filter(|s| !matches!(*s, "hosted" | "direct")) {
-            return Err(ConfigError::Invalid {
-                key: "sign_in",
-                reason: format!(
-                    "is `{other}`; use \"hosted\" (which needs `hosted_ui_domain`) or \"direct\", or leave it out for both"
-                ),
-            });
+            return Err(invalid(
+                "sign_in",
+                &format!("is `{other}`; use \"hosted\" (which needs `hosted_ui_domain`) or \"direct\", or leave it out for both"),
+            ));
         }
-        let Some(url) = optional("hosted_ui_domain", &keys.hosted_ui_domain)?.filter(|s| !s.is_empty()) else {
+        let Some(url) = hosted_string("hosted_ui_domain", &keys.hosted_ui_domain)? else {
             return Err(match sign_in {
-                Some("hosted") => ConfigError::Invalid {
-                    key: "sign_in",
-                    reason: "is `hosted`, which needs `hosted_ui_domain`; add it, or leave `sign_in` out".to_owned(),
-                },
-                _ => ConfigError::Missing("hosted_ui_domain"),
+                Some("hosted") => invalid("sign_in", "is `hosted`, which needs `hosted_ui_domain`; add it, or leave `sign_in` out"),
+                _ => invalid("hosted_ui_domain", "is missing; add it"),
             });
         };
-        let mut base = checked_url("hosted_ui_domain", url)?;
+        let mut base = checked_url("hosted_ui_domain", url).map_err(|error| match error {
+            ConfigError::Invalid { key, reason } => HostedError::Config { key, reason },
+            _ => invalid("hosted_ui_domain", "is not a URL"),
+        })?;
         if !base.ends_with('/') {
             base.push('/');
         }
@@ -272,6 +274,14 @@ impl<'de> Visitor<'de> for FieldVisitor {
 
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Field, D::Error> {
         Ok(String::deserialize(deserializer).map_or(Field::Other, Field::Text))
+    }
+}
+
+/// A hosted sign-in key's text, if any: not a string is a mistake said as [`HostedError`].
+fn hosted_string<'a>(key: &'static str, field: &'a Field) -> Result<Option<&'a str>, HostedError> {
+    match field {
+        Field::Other => Err(HostedError::Config { key, reason: "must be a string".to_owned() }),
+        field => Ok(string(field).filter(|s| !s.is_empty())),
     }
 }
 
@@ -455,7 +465,7 @@ mod tests {
         check(&with_all(&[("hosted_ui_domain", "auth.example.com")]), "`hosted_ui_domain`");
         check(&with("hosted_ui_domain", 1.into()), "`hosted_ui_domain` in config.json must be a string");
         check(&with("sign_in", true.into()), "`sign_in` in config.json must be a string");
-        check(&with_all(&[("sign_in", "direct")]), "config.json has no `hosted_ui_domain`");
+        check(&with_all(&[("sign_in", "direct")]), "`hosted_ui_domain` in config.json is missing; add it");
     }
 
     #[test]

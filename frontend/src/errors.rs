@@ -171,8 +171,10 @@ pub enum HostedError {
     Auth(AuthError),
     /// A mistake in config.json's hosted sign-in keys, found when the on-demand module reads
     /// them (the page's start only looks whether to show the link).
-    #[error("Signing in on the sign-in page is not set up right: {0}. Ask an administrator.")]
-    Config(crate::config::ConfigError),
+    /// Its own sentence rather than `ConfigError`'s, whose text the main wasm keeps inline:
+    /// sharing it with the module would keep it out of line there.
+    #[error("Signing in on the sign-in page is not set up right: `{key}` in config.json {reason}. Ask an administrator.")]
+    Config { key: &'static str, reason: String },
 }
 
 impl HostedError {

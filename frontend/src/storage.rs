@@ -56,7 +56,7 @@ impl TokenStore {
     }
 }
 
-fn storage(kind: TokenStorage) -> Option<web_sys::Storage> {
+pub(crate) fn storage(kind: TokenStorage) -> Option<web_sys::Storage> {
     let window = web_sys::window()?;
     match kind {
         TokenStorage::Session => window.session_storage().ok().flatten(),

@@ -8,9 +8,7 @@
 //! removed on the way back, whatever the answer. Neither they, the code nor any token is ever
 //! shown or logged.
 
-use serde::Deserialize;
-use wasm_bindgen::JsValue;
-use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
 use whoami_shared::oauth::{self, Callback, CodeVerifier, TokenResponse};
 
 use super::{Anonymous, Authenticated, headers, send, text};
@@ -23,47 +21,83 @@ use crate::storage::TokenStore;
 /// The sessionStorage key of the sign-in in progress: its `state` and verifier, one space apart.
 const PENDING: &str = "cognito-whoami.hosted-sign-in";
 
-// The address bar and form encoding in a few lines of JavaScript rather than through web-sys's
-// Location, History, URL and URLSearchParams: each web-sys method is a function of
-// wasm-bindgen's glue in the page's inline script, which every visit loads even where only the
-// on-demand module calls it (BENCHMARKS.md, "The page").
-#[wasm_bindgen(inline_js = r#"
-export function returned() {
-  const q = location.search;
-  return q.includes("state=") && (q.includes("code=") || q.includes("error="));
-}
-export function page_url() { return location.origin + location.pathname; }
-export function go(url) { location.assign(url); }
-export function form(pairs) { return new URLSearchParams(JSON.parse(pairs)).toString(); }
-export function take_callback() {
-  const url = new URL(location.href), q = url.searchParams, found = {};
-  for (const key of ["code", "state", "error", "error_description"]) {
-    if (q.has(key)) found[key] = q.get(key);
-    q.delete(key);
-  }
-  history.replaceState(null, "", url.href);
-  return JSON.stringify(found);
-}
-"#)]
-extern "C" {
-    /// Whether the address holds `state` with a `code` or an `error`.
-    fn returned() -> bool;
-    /// The page's own address without query or fragment: the redirect URI and the sign-out
-    /// URL, which the app client must list (template.yaml: the site's URL, and the local
-    /// stack's).
-    fn page_url() -> String;
-    /// Leaves the page for `url`.
-    fn go(url: &str);
-    /// A JSON array of `[key, value]` pairs as `application/x-www-form-urlencoded`.
-    fn form(pairs: &str) -> String;
-    /// The hosted page's answer in the address, as a JSON object, taken out of the address
-    /// (history.replaceState: no reload, and the code is left in neither the history nor a
-    /// bookmark).
-    fn take_callback() -> String;
+// The address bar through js-sys's `Reflect::get` and `Function::call*`, whose glue the page
+// already has, rather than web-sys's Location and History or inline JavaScript: each web-sys
+// method or inline function is a function of wasm-bindgen's glue in the page's inline script,
+// which every visit loads even where only the on-demand module calls it (BENCHMARKS.md, "The
+// hosted sign-in"). The form encoding and the query's reading are Rust, in the module only.
+
+/// `object[key]`, or `undefined`.
+fn get(object: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// The hosted page's answer, as [`take_callback`] gives it.
-#[derive(Deserialize)]
+/// The page's `window`.
+fn window() -> JsValue {
+    web_sys::window().map_or(JsValue::UNDEFINED, JsValue::from)
+}
+
+/// The page's `location`.
+fn location() -> JsValue {
+    get(&window(), "location")
+}
+
+/// `location[key]` as text (`search`, `origin`, `pathname`, `hash`).
+fn location_part(key: &str) -> String {
+    get(&location(), key).as_string().unwrap_or_default()
+}
+
+
+/// The page's own address without query or fragment: the redirect URI and the sign-out URL,
+/// which the app client must list (template.yaml: the site's URL, and the local stack's).
+fn page_url() -> String {
+    location_part("origin") + &location_part("pathname")
+}
+
+/// Leaves the page for `url`.
+fn go(url: &str) {
+    let location = location();
+    let assign: js_sys::Function = get(&location, "assign").unchecked_into();
+    let _ = assign.call1(&location, &JsValue::from_str(url));
+}
+
+/// The hosted page's answer in the address, taken out of the address (history.replaceState:
+/// no reload, and the code is left in neither the history nor a bookmark).
+fn take_callback() -> Returned {
+    let mut found = Returned { code: None, state: None, error: None, error_description: None };
+    let mut kept = Vec::new();
+    let search = location_part("search");
+    // Split on a string rather than a char: the main wasm's split on a char would otherwise be
+    // shared with the module, and kept out of line there.
+    for pair in search.get(1..).unwrap_or_default().split("&").filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let slot = match key {
+            "code" => &mut found.code,
+            "state" => &mut found.state,
+            "error" => &mut found.error,
+            "error_description" => &mut found.error_description,
+            _ => {
+                kept.push(pair);
+                continue;
+            }
+        };
+        let value = value.replace('+', " ");
+        *slot = Some(percent_encoding::percent_decode_str(&value).decode_utf8_lossy().into_owned());
+    }
+    let query = if kept.is_empty() { String::new() } else { format!("?{}", kept.join("&")) };
+    let url = format!("{}{query}{}", page_url(), location_part("hash"));
+    let history = get(&window(), "history");
+    let replace: js_sys::Function = get(&history, "replaceState").unchecked_into();
+    let _ = replace.call3(&history, &JsValue::NULL, &JsValue::from_str(""), &JsValue::from_str(&url));
+    found
+}
+
+/// What `application/x-www-form-urlencoded` leaves as it is (as URLSearchParams does; a space
+/// is written `%20`, which every reader takes).
+const FORM: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'*').remove(b'-').remove(b'.').remove(b'_');
+
+/// The hosted page's answer, as [`take_callback`] reads it.
 struct Returned {
     code: Option<String>,
     state: Option<String>,
@@ -85,7 +119,7 @@ impl Anonymous {
             HostedError::Auth(AuthError::Unexpected("this browser refused session storage".to_owned()))
         })?;
         let params = oauth::authorize_params(self.config.app_client_id.as_str(), &page_url(), &state, &verifier);
-        let query = encode(&params.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>())?;
+        let query = encode(&params.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>());
         go(&format!("{}{}?{query}", hosted.base, oauth::AUTHORIZE_PATH));
         Ok(())
     }
@@ -148,15 +182,24 @@ pub(super) async fn refresh(config: &Config, refresh_token: &str) -> Result<Toke
 pub(super) fn log_out(config: &Config) {
     let Ok(hosted) = hosted_ui(config) else { return };
     let page = page_url();
-    if let Ok(query) = encode(&oauth::logout_params(config.app_client_id.as_str(), &page)) {
-        go(&format!("{}{}?{query}", hosted.base, oauth::LOGOUT_PATH));
-    }
+    let query = encode(&oauth::logout_params(config.app_client_id.as_str(), &page));
+    go(&format!("{}{}?{query}", hosted.base, oauth::LOGOUT_PATH));
+}
+
+/// Whether the page's address may hold an answer from the hosted page (`state=`): the
+/// cheapest look, for the page's start, which then leaves the rest to the on-demand module
+/// (`restore_session`, which asks [`returned_from_hosted_page`]).
+pub fn maybe_returned() -> bool {
+    // web-sys's Location here (two glue functions) costs the first visit less than the
+    // module's Reflect helpers would, which would then be shared and kept in the main wasm.
+    web_sys::window().and_then(|w| w.location().search().ok()).is_some_and(|q| q.contains("state="))
 }
 
 /// Whether the page's address holds an answer from the hosted page: `state` with a `code` or
-/// an `error`. A cheap look, for the page's start; [`Anonymous::finish_hosted_sign_in`] reads it.
+/// an `error`. [`Anonymous::finish_hosted_sign_in`] reads it.
 pub fn returned_from_hosted_page() -> bool {
-    returned()
+    let query = location_part("search");
+    query.contains("state=") && (query.contains("code=") || query.contains("error="))
 }
 
 /// POSTs one token request (`application/x-www-form-urlencoded`; HTTP Basic with the app
@@ -167,7 +210,7 @@ async fn token_request(
     params: &[(&str, &str)],
 ) -> Result<Result<TokenResponse, (u16, String)>, AuthError> {
     let unexpected = || AuthError::Unexpected("the request could not be built".to_owned());
-    let body = encode(params).map_err(|_| unexpected())?;
+    let body = encode(params);
     let basic = config
         .app_client_secret
         .as_ref()
@@ -199,41 +242,38 @@ pub fn basic_credentials(client_id: &str, secret: &str) -> String {
 /// The configured hosted page, read from config.json's text, or the sentence for a page that
 /// was not set up right for one.
 fn hosted_ui(config: &Config) -> Result<HostedUi, HostedError> {
-    HostedUi::from_config(config).map_err(HostedError::Config)
+    HostedUi::from_config(config)
 }
 
 /// Reads the hosted page's answer from the address, and takes it out of the address.
 fn callback() -> Option<Callback> {
-    let Returned { code, state, error, error_description } = json::from_str(&take_callback()).ok()?;
+    let Returned { code, state, error, error_description } = take_callback();
     let pairs = [("code", code), ("state", state), ("error", error), ("error_description", error_description)];
     Callback::from_query(pairs.into_iter().filter_map(|(key, value)| Some((key, value?))))
 }
 
 /// `pairs` as `application/x-www-form-urlencoded`, for a query or a POST body.
-fn encode(pairs: &[(&str, &str)]) -> Result<String, HostedError> {
-    json::to_string(&pairs).map(|pairs| form(&pairs)).ok_or_else(broken)
+fn encode(pairs: &[(&str, &str)]) -> String {
+    let encoded = pairs.iter().map(|(key, value)| {
+        format!("{}={}", percent_encoding::utf8_percent_encode(key, FORM), percent_encoding::utf8_percent_encode(value, FORM))
+    });
+    encoded.collect::<Vec<_>>().join("&")
 }
 
+/// This tab's sessionStorage (through the token store's function, which the main wasm has).
 fn session_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.session_storage().ok().flatten()
+    crate::storage::storage(crate::config::TokenStorage::Session)
 }
 
-/// 32 bytes from the browser's cryptographic generator.
+/// 32 bytes from the browser's cryptographic generator (through the SRP sign-in's own
+/// function, which the main wasm has anyway, rather than a second call of the glue).
 fn random() -> Result<[u8; 32], HostedError> {
-    let mut bytes = [0; 32];
-    web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .and_then(|crypto| crypto.get_random_values_with_u8_array(&mut bytes).ok())
-        .ok_or_else(|| {
-            HostedError::Auth(AuthError::Unexpected("this browser has no secure random numbers".to_owned()))
-        })?;
-    Ok(bytes)
+    let bytes = super::random_a().map_err(HostedError::Auth)?;
+    let mut out = [0; 32];
+    out.copy_from_slice(&bytes[..32]);
+    Ok(out)
 }
 
-/// What cannot fail in a working browser.
-fn broken() -> HostedError {
-    HostedError::Auth(AuthError::Unexpected("the sign-in page's address could not be written".to_owned()))
-}
 
 #[cfg(test)]
 mod tests {
@@ -241,5 +281,14 @@ mod tests {
     fn a_client_with_a_secret_authenticates_with_http_basic() {
         // RFC 7617's example credentials.
         assert_eq!(super::basic_credentials("Aladdin", "open sesame"), "QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+    }
+
+    #[test]
+    fn pairs_are_form_encoded_as_url_search_params_does() {
+        let pairs = [("scope", "openid email"), ("redirect_uri", "http://127.0.0.1:8391/"), ("s", "a*-._~+é")];
+        assert_eq!(
+            super::encode(&pairs),
+            "scope=openid%20email&redirect_uri=http%3A%2F%2F127.0.0.1%3A8391%2F&s=a*-._%7E%2B%C3%A9"
+        );
     }
 }
