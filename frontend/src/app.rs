@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use futures::future::{FutureExt as _, LocalBoxFuture};
-use leptos::either::{Either, EitherOf3};
+use leptos::either::EitherOf3;
 use leptos::ev::{MouseEvent, SubmitEvent};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -32,20 +32,30 @@ pub fn mount(parent: web_sys::HtmlElement, loaded: Result<Config, ConfigError>) 
     if let Some(loading) = parent.owner_document().and_then(|d| d.get_element_by_id("loading")) {
         loading.remove();
     }
-    mount_to(parent, move || view! { <App loaded /> }).forget();
+    match loaded {
+        Ok(config) => mount_to(parent, move || view! { <Signed config /> }).forget(),
+        // Rare, and then worth a fetch: the sentence is written by the on-demand module.
+        Err(error) => spawn_local(async move {
+            if not_set_up(parent.clone(), error).await.is_err() {
+                parent.set_text_content(Some(NOT_LOADED));
+            }
+        }),
+    }
 }
 
-/// Everything below the title.
-#[component]
-fn App(loaded: Result<Config, ConfigError>) -> impl IntoView {
-    match loaded {
-        Ok(config) => Either::Left(view! { <Signed config /> }),
-        Err(error) => Either::Right(view! {
-            <div class="alert" role="alert">
-                <h2>"This page is not set up"</h2>
-                <p>{error.to_string()}</p>
-            </div>
-        }),
+on_demand_fn! {
+    /// What is wrong with `config.json`, in place of the page.
+    fn not_set_up(parent: web_sys::HtmlElement, error: ConfigError) -> Result<(), SplitLoaderError> {
+        mount_to(parent, move || {
+            view! {
+                <div class="alert" role="alert">
+                    <h2>"This page is not set up"</h2>
+                    <p>{error.to_string()}</p>
+                </div>
+            }
+        })
+        .forget();
+        Ok(())
     }
 }
 
