@@ -32,15 +32,21 @@ pub fn mount(parent: web_sys::HtmlElement, loaded: Result<Config, ConfigError>) 
     if let Some(loading) = parent.owner_document().and_then(|d| d.get_element_by_id("loading")) {
         loading.remove();
     }
-    match loaded {
-        Ok(config) => mount_to(parent, move || view! { <Signed config /> }).forget(),
-        // Rare, and then worth a fetch: the sentence is written by the on-demand module.
-        Err(error) => spawn_local(async move {
-            if not_set_up(parent.clone(), error).await.is_err() {
-                parent.set_text_content(Some(NOT_LOADED));
-            }
-        }),
-    }
+    let slot = parent.clone();
+    mount_to(parent, move || match loaded {
+        Ok(config) => Some(view! { <Signed config /> }),
+        // Rare, and then worth a fetch: the sentence is written by the on-demand module (here,
+        // inside mount_to, Leptos's executor is set up for spawn_local).
+        Err(error) => {
+            spawn_local(async move {
+                if not_set_up(slot.clone(), error).await.is_err() {
+                    slot.set_text_content(Some(NOT_LOADED));
+                }
+            });
+            None
+        }
+    })
+    .forget();
 }
 
 on_demand_fn! {

@@ -69,6 +69,7 @@ fn take_callback() -> Returned {
     let search = location_part("search");
     // Split on a string rather than a char: the main wasm's split on a char would otherwise be
     // shared with the module, and kept out of line there.
+    #[allow(clippy::single_char_pattern, reason = "a &str pattern on purpose: see above")]
     for pair in search.get(1..).unwrap_or_default().split("&").filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         let slot = match key {
