@@ -173,6 +173,15 @@ export async function createUser(config, { password, temporary = 'Temp-Pass-1234
   return { email, password: password ?? temporary };
 }
 
+/** Answers an intercepted Cognito request with `body` (an object, or JSON text), as Cognito would. */
+export function fulfilCognito(route, body, status = 200) {
+  return route.fulfill({
+    status,
+    headers: { 'Content-Type': 'application/x-amz-json-1.1', 'Access-Control-Allow-Origin': '*' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
 /** Headless Chromium as this project's machines need it started (see TOOLCHAIN notes). */
 export async function launch() {
   return chromium.launch({

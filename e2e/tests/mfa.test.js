@@ -24,6 +24,7 @@ import {
   expectAlert,
   expectEmail,
   expectNotice,
+  fulfilCognito,
   launch,
   openOnPhone,
   openPage,
@@ -167,15 +168,6 @@ function stored(name) {
   return readFileSync(join(import.meta.dirname, '../../shared/tests/data/cognito', name), 'utf8');
 }
 
-/** Fulfils `route` with a Cognito answer, as the emulator's CORS allows. */
-function answer(route, body, status = 200) {
-  return route.fulfill({
-    status,
-    headers: { 'Content-Type': 'application/x-amz-json-1.1', 'Access-Control-Allow-Origin': '*' },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-}
-
 /**
  * Plays a pool that requires MFA for a user without a factor, which the emulator never does
  * (ARCHITECTURE.md, "The local AWS"): the real sign-in's proof is answered with the documented
@@ -193,15 +185,15 @@ async function requireMfaSetUp(page, key) {
     if (target === 'RespondToAuthChallenge' && body.ChallengeName === 'PASSWORD_VERIFIER') {
       const response = await route.fetch();
       tokens = await response.text();
-      return answer(route, mfaSetup);
+      return fulfilCognito(route, mfaSetup);
     }
-    if (target === 'AssociateSoftwareToken') return answer(route, { SecretCode: key, Session: 'session-after-associate' });
+    if (target === 'AssociateSoftwareToken') return fulfilCognito(route, { SecretCode: key, Session: 'session-after-associate' });
     if (target === 'VerifySoftwareToken') {
       const right = app(key).validate({ token: body.UserCode, window: 1 }) !== null;
-      if (!right) return answer(route, { __type: 'EnableSoftwareTokenMFAException', message: 'Code mismatch' }, 400);
-      return answer(route, { Status: 'SUCCESS', Session: 'session-after-verify' });
+      if (!right) return fulfilCognito(route, { __type: 'EnableSoftwareTokenMFAException', message: 'Code mismatch' }, 400);
+      return fulfilCognito(route, { Status: 'SUCCESS', Session: 'session-after-verify' });
     }
-    if (target === 'RespondToAuthChallenge' && body.ChallengeName === 'MFA_SETUP') return answer(route, tokens);
+    if (target === 'RespondToAuthChallenge' && body.ChallengeName === 'MFA_SETUP') return fulfilCognito(route, tokens);
     return route.continue();
   });
   return { calls, mfaSetup };
@@ -250,18 +242,18 @@ test('a pool offering several factors: the page chooses the authenticator app an
     if (body.ChallengeName === 'PASSWORD_VERIFIER') {
       tokens = await (await route.fetch()).text();
       // SELECT_MFA_TYPE as AWS documents it: the choices as a JSON array in a string.
-      return answer(route, {
+      return fulfilCognito(route, {
         ChallengeName: 'SELECT_MFA_TYPE',
         Session: 'session-select',
         ChallengeParameters: { MFAS_CAN_CHOOSE: '["SMS_MFA","SOFTWARE_TOKEN_MFA"]', USER_ID_FOR_SRP: body.ChallengeResponses.USERNAME },
       });
     }
     if (body.ChallengeName === 'SELECT_MFA_TYPE') {
-      return answer(route, { ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: 'session-code', ChallengeParameters: {} });
+      return fulfilCognito(route, { ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: 'session-code', ChallengeParameters: {} });
     }
     if (body.ChallengeName === 'SOFTWARE_TOKEN_MFA') {
       const right = app(key).validate({ token: body.ChallengeResponses.SOFTWARE_TOKEN_MFA_CODE, window: 1 }) !== null;
-      return right ? answer(route, tokens) : answer(route, stored('error_code_mismatch.json'), 400);
+      return right ? fulfilCognito(route, tokens) : fulfilCognito(route, stored('error_code_mismatch.json'), 400);
     }
     return route.continue();
   });

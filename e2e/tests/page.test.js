@@ -23,6 +23,7 @@ import {
   disableUser,
   expectAlert,
   expectEmail,
+  fulfilCognito,
   launch,
   openPage,
   passwordPolicy,
@@ -507,11 +508,7 @@ test('a sign-in step the page does not handle (a text-message code) is named in 
   const { context, page, errors, shot } = await open('sms-mfa');
   // What Cognito answers for a user whose factor is a text message (the page handles apps only).
   await page.route(cognito, (route) =>
-    route.fulfill({
-      status: 200,
-      headers: { 'Content-Type': 'application/x-amz-json-1.1', 'Access-Control-Allow-Origin': '*' },
-      body: JSON.stringify({ ChallengeName: 'SMS_MFA', Session: 'session', ChallengeParameters: {} }),
-    }),
+    fulfilCognito(route, { ChallengeName: 'SMS_MFA', Session: 'session', ChallengeParameters: {} }),
   );
   await signIn(page, user);
   await expectAlert(page, /needs a sign-in step that this page does not handle yet \(SMS_MFA\)/);

@@ -564,6 +564,11 @@ async fn send_cognito(config: &Config, target: &str, body: Option<String>) -> Re
 
 /// Reads a successful InitiateAuth or RespondToAuthChallenge answer.
 fn auth_response(text: &str) -> Result<AuthResponse, AuthError> {
+    read_answer(text)
+}
+
+/// Reads a successful Cognito answer as `T`; one that does not parse is unexpected.
+fn read_answer<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, AuthError> {
     json::from_str(text).map_err(|_| AuthError::Unexpected("an unreadable answer".to_owned()))
 }
 

@@ -15,7 +15,7 @@ use whoami_shared::mfa::{
     TARGET_VERIFY_SOFTWARE_TOKEN, TotpSecret, VerifySoftwareTokenRequest, VerifySoftwareTokenResponse, offers_app,
 };
 
-use super::{Authenticated, Challenge, SignInStep, client_secret_hash, send_cognito};
+use super::{Authenticated, Challenge, SignInStep, client_secret_hash, read_answer, send_cognito};
 use whoami_shared::files::PageConfigFile;
 
 use crate::config::Config;
@@ -70,11 +70,6 @@ async fn call(config: &Config, target: &str, body: Option<String>, call: Call) -
         Ok(text) => Ok(text),
         Err((status, text)) => Err(MfaError::from_response(call, status, &text)),
     }
-}
-
-/// Reads a successful answer as `T`.
-fn read<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, MfaError> {
-    json::from_str(text).map_err(|_| MfaError::Auth(AuthError::Unexpected("an unreadable answer".to_owned())))
 }
 
 impl Challenge {
@@ -190,7 +185,7 @@ impl Enrolment {
         let (access_token, session) = self.holder().await?;
         let body = json::to_string(&AssociateSoftwareTokenRequest { access_token, session });
         let text = call(self.config(), TARGET_ASSOCIATE_SOFTWARE_TOKEN, body, self.call_kind()).await?;
-        let answer: AssociateSoftwareTokenResponse = read(&text)?;
+        let answer: AssociateSoftwareTokenResponse = read_answer(&text)?;
         self.carry(answer.session);
         Ok(answer.secret_code)
     }
@@ -207,7 +202,7 @@ impl Enrolment {
         };
         let body = json::to_string(&request);
         let text = call(self.config(), TARGET_VERIFY_SOFTWARE_TOKEN, body, self.call_kind()).await?;
-        let answer: VerifySoftwareTokenResponse = read(&text)?;
+        let answer: VerifySoftwareTokenResponse = read_answer(&text)?;
         if !answer.succeeded() {
             return Err(MfaError::WrongCode);
         }
@@ -234,7 +229,7 @@ impl Authenticated {
     pub async fn app_enabled(&self) -> Result<bool, MfaError> {
         let body = json::to_string(&GetUserRequest { access_token: self.fresh_access_token().await? });
         let text = call(&self.0.config, TARGET_GET_USER, body, Call::SignedIn).await?;
-        Ok(read::<GetUserResponse>(&text)?.app_enabled())
+        Ok(read_answer::<GetUserResponse>(&text)?.app_enabled())
     }
 
     /// SetUserMFAPreference: the authenticator app on and preferred, or off. A pool that
