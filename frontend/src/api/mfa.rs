@@ -52,6 +52,11 @@ impl MfaError {
         )
     }
 
+    /// Whether the refusal means a signed-in session is over (its tokens are no good).
+    pub fn ends_session(&self) -> bool {
+        matches!(self, Self::Auth(error) if error.ends_session())
+    }
+
     /// Maps Cognito's refusal (status and body) of a call made as `call`.
     fn from_response(call: Call, status: u16, body: &str) -> Self {
         match json::from_str::<ErrorResponse>(body).as_ref().map(ErrorResponse::exception) {
@@ -281,5 +286,7 @@ mod tests {
         assert!(MfaError::Auth(AuthError::Unreachable).can_try_again());
         assert!(!MfaError::Auth(AuthError::ChallengeExpired).can_try_again());
         assert!(!MfaError::Auth(AuthError::SessionEnded).can_try_again());
+        assert!(MfaError::Auth(AuthError::SessionEnded).ends_session());
+        assert!(!MfaError::WrongCode.ends_session());
     }
 }

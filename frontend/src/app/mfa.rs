@@ -59,7 +59,7 @@ fn MfaSettings(ui: Ui, session: Authenticated) -> impl IntoView {
                     ui.notice
                         .set(Some("Multi-factor sign-in is off. Signing in asks for your password only.".to_owned()));
                 }
-                Err(error) if error_ends_session(&error) => leave(ui, &session, &error),
+                Err(error) if error.ends_session() => leave(ui, &session, &error),
                 Err(error) => ui.fail(error.to_string()),
             }
         });
@@ -114,17 +114,12 @@ fn MfaSettings(ui: Ui, session: Authenticated) -> impl IntoView {
     }
 }
 
-/// Whether a refusal means the signed-in session is over.
-fn error_ends_session(error: &MfaError) -> bool {
-    matches!(error, MfaError::Auth(e) if e.ends_session())
-}
-
 /// Back to the signed-in view with the reason, or to the sign-in form if the session ended.
 fn leave(ui: Ui, session: &Authenticated, error: &MfaError) {
     if !ui.screen.with_untracked(|s| matches!(s, Screen::Mfa(now) if now.same(session))) {
         return;
     }
-    ui.screen.set(if error_ends_session(error) {
+    ui.screen.set(if error.ends_session() {
         Screen::SignIn(session.ended())
     } else {
         Screen::SignedIn(session.clone())
@@ -228,7 +223,7 @@ pub(super) fn SetUpApp(
 /// session ended); within a sign-in, back to the sign-in form.
 fn give_up(ui: Ui, enrolment: &Enrolment, on_done: Option<RwSignal<State>>, error: &MfaError) {
     match enrolment {
-        Enrolment::SignedIn(session) if error_ends_session(error) => leave(ui, session, error),
+        Enrolment::SignedIn(session) if error.ends_session() => leave(ui, session, error),
         Enrolment::SignedIn(_) => {
             if let Some(state) = on_done {
                 state.set(State::Off);
